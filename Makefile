@@ -1,0 +1,41 @@
+# The two commands the README names:
+#   make serve   set up, build, serve the site on http://127.0.0.1:8000
+#   make test    set up, run every test
+# Everything else here is what those two need.
+
+PYTHON ?= $(shell scripts/find-python)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: serve test build bench setup clean
+
+serve: setup
+	$(BIN)/mkdocs serve --strict -a $(HOST)
+
+test: setup
+	$(BIN)/ruff check checker macros tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12: see scripts/find-python" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+clean:
+	rm -rf site build .cache

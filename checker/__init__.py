@@ -1,0 +1,1 @@
+"""Diagnose access to a Kubernetes control plane on a Tailscale tailnet."""

@@ -1,0 +1,100 @@
+"""Shared test helpers: where things are, the labelled cases, and a real site build."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# CI lays ../shared beside the checkout; the corpus is part of the suite, so a
+# missing corpus is an error, never a silent skip.
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+LOCAL_CASES = REPO / "tests" / "cases"
+
+INPUT_FILES = {
+    "tailscale_status": ("tailscale-status.json", "tailscale-status.txt"),
+    "kubeconfig": ("kubeconfig.yaml", "kubeconfig.json"),
+    "kubectl_output": ("kubectl.txt",),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled scenario folder: the pasted texts and the expected verdict."""
+
+    name: str
+    path: Path
+    role: str | None
+    tailnets: tuple[str, ...]
+    verdict: str
+    why: str
+    now: str | None
+    inputs: dict[str, Path] = field(default_factory=dict)
+
+    def text(self, box: str) -> str | None:
+        p = self.inputs.get(box)
+        return p.read_text(encoding="utf-8", errors="surrogateescape") if p else None
+
+    def cli_args(self) -> list[str]:
+        flag = {
+            "tailscale_status": "--tailscale-status",
+            "kubeconfig": "--kubeconfig",
+            "kubectl_output": "--kubectl-output",
+        }
+        args: list[str] = []
+        for box, p in self.inputs.items():
+            args += [flag[box], str(p)]
+        if self.role:
+            args += ["--role", self.role]
+        for t in self.tailnets:
+            args += ["--tailnet", t]
+        if self.now:
+            args += ["--now", self.now]
+        return args
+
+
+def load_case(path: Path) -> Case:
+    meta = json.loads((path / "case.json").read_text(encoding="utf-8"))
+    inputs = {}
+    for box, names in INPUT_FILES.items():
+        for name in names:
+            if (path / name).exists():
+                inputs[box] = path / name
+    return Case(
+        name=f"{path.parent.name}/{path.name}",
+        path=path,
+        role=meta.get("role"),
+        tailnets=tuple(meta.get("tailnets") or ()),
+        verdict=meta["verdict"],
+        why=meta.get("why", ""),
+        now=meta.get("now"),
+        inputs=inputs,
+    )
+
+
+def all_cases() -> list[Case]:
+    if not SHARED_CORPUS.is_dir():
+        raise RuntimeError(f"the shared corpus is missing: expected it at {SHARED_CORPUS}")
+    folders = sorted(SHARED_CORPUS.iterdir()) + sorted(
+        LOCAL_CASES.iterdir() if LOCAL_CASES.is_dir() else []
+    )
+    return [load_case(p) for p in folders if (p / "case.json").is_file()]
+
+
+def build_site(dest: Path, *, env: dict[str, str] | None = None) -> Path:
+    """Run a real `mkdocs build --strict` into dest and return dest."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or "WARNING" in result.stderr:
+        raise AssertionError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
+    return dest
