@@ -1,0 +1,85 @@
+"""Facts that help a human read the report: names, addresses, identities, dates."""
+
+from __future__ import annotations
+
+from checker.context import CheckContext
+from checker.parse.common import format_time
+from checker.parse.jwt import decode_jwt
+from checker.parse.kubeconfig import OMITTED
+from checker.parse.x509 import CertificateError, certificates_from_data
+from checker.tailnet import MAGICDNS
+
+
+def gather(ctx: CheckContext) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
+
+    def add(name: str, value: object) -> None:
+        if value not in (None, "", ()):
+            facts.append((name, str(value)))
+
+    if ctx.role is not None:
+        add("role", ctx.role.id if ctx.role_given else f"{ctx.role.id} (from the tailnet)")
+    add("expected tailnets", ", ".join(ctx.expected_tailnets))
+    status = ctx.status
+    if status is not None:
+        add("tailscale version", status.version)
+        add("backend state", status.backend_state)
+        add("tailnet", status.tailnet)
+        add("magicdns domain", status.magic_dns_suffix)
+        add("tailnet login", status.login_name)
+        add("device", status.self_host_name)
+        add("device name", status.self_dns_name)
+        add("device addresses", ", ".join(status.self_ips))
+        if status.self_key_expiry:
+            add("device key expires", format_time(status.self_key_expiry))
+        if status.form == "json" and status.peers_known and status.has_netmap:
+            add("peers", len(status.peers))
+    kc = ctx.kubeconfig
+    if kc is not None and not kc.unreadable:
+        add("context", kc.current_context)
+        if ctx.context:
+            add("namespace", ctx.context.namespace)
+        if ctx.cluster:
+            add("cluster", ctx.cluster.name)
+            add("server", ctx.cluster.server)
+        peer = ctx.control_plane_peer()
+        if peer is not None:
+            online = {True: "online", False: "offline", None: "online state unknown"}[peer.online]
+            address = ", ".join(peer.ips[:1])
+            add("control-plane peer", f"{peer.label} ({address}), {online}")
+        user = ctx.user
+        if user is not None:
+            add("kubeconfig user", user.name)
+            _identity(ctx, add)
+    return facts
+
+
+def _identity(ctx: CheckContext, add: object) -> None:
+    user, server = ctx.user, ctx.server
+    assert user is not None and callable(add)
+    if user.client_cert_data and user.client_cert_data not in OMITTED:
+        try:
+            certificate = certificates_from_data(user.client_cert_data)[0]
+        except CertificateError:
+            pass
+        else:
+            add("kubernetes identity", f"client certificate {certificate.identity}")
+            add("client certificate valid from", format_time(certificate.not_before))
+            add("client certificate expires", format_time(certificate.not_after))
+            return
+    if user.token == "unused" and server is not None and server.kind == MAGICDNS:
+        add("kubernetes identity", "your tailnet login (Tailscale operator auth proxy)")
+        return
+    if user.token and user.token not in OMITTED:
+        claims = decode_jwt(user.token)
+        if claims is not None:
+            add("kubernetes identity", f"token subject {claims.subject or '(none)'}")
+            if claims.expires:
+                add("token expires", format_time(claims.expires))
+        else:
+            add("kubernetes identity", "an opaque bearer token")
+        return
+    if user.exec_command is not None:
+        add("kubernetes identity", f"from the exec plugin `{user.exec_command}`")
+    elif user.auth_provider is not None:
+        add("kubernetes identity", f"from the auth provider `{user.auth_provider}`")

@@ -1,0 +1,159 @@
+"""Can your kubeconfig user prove who you are to Kubernetes?
+
+The user of the current context needs exactly one way to authenticate: a client
+certificate with its key, a bearer token, an exec plugin or an auth provider.
+A client certificate must be valid now, a JWT bearer token's `exp` must not
+have passed (tokens are decoded, never verified). `token: unused` with a
+`*.ts.net` server is the Tailscale operator's auth proxy, which identifies you
+by your tailnet login. kubectl's own messages count too: "Unauthorized", "You
+must be logged in", a missing or failing exec plugin, and Forbidden for
+`system:anonymous` (no credentials were recognised).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checker.context import SOON, CheckContext
+from checker.model import KUBECONFIG, KUBECTL_OUTPUT, Problem, User
+from checker.parse.common import format_time
+from checker.parse.jwt import decode_jwt
+from checker.parse.kubeconfig import OMITTED
+from checker.parse.x509 import CertificateError, certificates_from_data
+
+ID = "credentials"
+TITLE = "Credentials"
+
+_KUBECTL_KINDS = ("unauthorized", "exec-missing", "exec-failed", "forbidden-anonymous")
+
+
+def applies(ctx: CheckContext) -> bool:
+    return ctx.user is not None or ctx.kubectl_signal(*_KUBECTL_KINDS) is not None
+
+
+def check(ctx: CheckContext) -> Iterator[Problem]:
+    user = ctx.user
+    if user is not None:
+        yield from _user_problems(ctx, user)
+    yield from _kubectl_problems(ctx)
+
+
+def _user_problems(ctx: CheckContext, user: User) -> Iterator[Problem]:
+    methods = user.methods()
+    if not methods:
+        yield Problem(
+            "credentials-missing",
+            f"Expected user `{user.name}` to have a client certificate, token, exec plugin "
+            "or auth provider, found none of them.",
+            KUBECONFIG,
+            user.line,
+        )
+        return
+    has_cert = bool(user.client_cert_data or user.client_cert_file)
+    has_key = bool(user.client_key_data or user.client_key_file)
+    if has_cert != has_key:
+        have, lack = ("certificate", "key") if has_cert else ("key", "certificate")
+        yield Problem(
+            "credentials-incomplete",
+            f"Expected user `{user.name}` to have a client {have} and its client {lack}, "
+            f"found the {have} without the {lack}.",
+            KUBECONFIG,
+            user.client_cert_line if has_cert else user.client_key_line,
+        )
+    conflicts = [m for m in methods if m != "client certificate"]
+    if len(conflicts) > 1:
+        yield Problem(
+            "credentials-incomplete",
+            f"Expected one way to authenticate for user `{user.name}`, found several: "
+            f"{', '.join(conflicts)}.",
+            KUBECONFIG,
+            user.line,
+        )
+    if user.client_cert_data and user.client_cert_data not in OMITTED:
+        yield from _certificate_problems(ctx, user)
+    if user.token and user.token not in OMITTED:
+        claims = decode_jwt(user.token)
+        if claims and claims.expires and claims.expires <= ctx.now:
+            yield Problem(
+                "credentials-token-expired",
+                f"Expected a bearer token valid now, found one that expired on "
+                f"{format_time(claims.expires)} (its `exp` claim).",
+                KUBECONFIG,
+                user.token_line,
+            )
+
+
+def _certificate_problems(ctx: CheckContext, user: User) -> Iterator[Problem]:
+    try:
+        certificate = certificates_from_data(user.client_cert_data or "")[0]
+    except CertificateError as error:
+        yield Problem(
+            "credentials-bad-certificate",
+            f"Expected `client-certificate-data` to be a base64 PEM certificate, found that "
+            f"{error}.",
+            KUBECONFIG,
+            user.client_cert_line,
+        )
+        return
+    if certificate.not_after <= ctx.now:
+        yield Problem(
+            "credentials-certificate-expired",
+            f"Expected a client certificate valid now, found one that expired on "
+            f"{format_time(certificate.not_after)}.",
+            KUBECONFIG,
+            user.client_cert_line,
+        )
+    elif certificate.not_before > ctx.now:
+        yield Problem(
+            "credentials-certificate-expired",
+            f"Expected a client certificate valid now, found one that is not valid until "
+            f"{format_time(certificate.not_before)} (or this computer's clock is wrong).",
+            KUBECONFIG,
+            user.client_cert_line,
+        )
+    elif certificate.not_after - ctx.now < SOON:
+        yield Problem(
+            "credentials-certificate-expiring-soon",
+            f"Expected a client certificate valid for a while, found one that expires on "
+            f"{format_time(certificate.not_after)}.",
+            KUBECONFIG,
+            user.client_cert_line,
+        )
+
+
+def _kubectl_problems(ctx: CheckContext) -> Iterator[Problem]:
+    signal = ctx.kubectl_signal(*_KUBECTL_KINDS)
+    if signal is None:
+        return
+    if signal.kind == "unauthorized":
+        yield Problem(
+            "credentials-rejected",
+            'Expected the API server to accept your credentials, found "You must be '
+            'logged in to the server (Unauthorized)": they are wrong, expired or revoked.',
+            KUBECTL_OUTPUT,
+            signal.line,
+        )
+    elif signal.kind == "exec-missing":
+        yield Problem(
+            "credentials-exec-plugin-missing",
+            f"Expected the credential plugin `{signal.detail}` to be installed, found "
+            '"executable not found".',
+            KUBECTL_OUTPUT,
+            signal.line,
+        )
+    elif signal.kind == "exec-failed":
+        yield Problem(
+            "credentials-exec-plugin-failed",
+            "Expected the credential plugin to return credentials, found that it failed"
+            f"{f': {signal.detail}' if signal.detail else ''}.",
+            KUBECTL_OUTPUT,
+            signal.line,
+        )
+    else:
+        yield Problem(
+            "credentials-anonymous",
+            "Expected the API server to recognise you, found Forbidden for user "
+            "`system:anonymous`: it saw no credentials it accepts.",
+            KUBECTL_OUTPUT,
+            signal.line,
+        )

@@ -1,0 +1,1 @@
+"""Parsers: pasted text -> the model in checker.model, or input problems."""

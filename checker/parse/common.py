@@ -1,0 +1,61 @@
+"""Small helpers shared by the parsers: line numbers of offsets, times, JSON spans."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import UTC, datetime
+
+
+class LineIndex:
+    """Turn character offsets of a text into 1-based line numbers."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset)
+
+    def key_line(self, key: str, start: int = 0, end: int | None = None) -> int | None:
+        """Line of the first `"key":` in text[start:end] (JSON object keys)."""
+        found = self.key_offset(key, start, end)
+        return None if found is None else self.line_of(found)
+
+    def key_offset(self, key: str, start: int = 0, end: int | None = None) -> int | None:
+        pattern = re.compile('"' + re.escape(key) + r'"\s*:')
+        m = pattern.search(self.text, start, len(self.text) if end is None else end)
+        return m.start() if m else None
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
+
+
+def json_span_end(text: str, open_at: int) -> int:
+    """Offset just after the object/array that opens at `open_at` (end of text if open)."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text, open_at):
+        token = m.group()
+        if token in "{[":
+            depth += 1
+        elif token in "}]":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return len(text)
+
+
+def parse_time(value: object) -> datetime | None:
+    """An RFC 3339 time as tailscaled and Kubernetes write it; None if zero or not one."""
+    if not isinstance(value, str) or not value or value.startswith("0001-01-01"):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def format_time(value: datetime) -> str:
+    """A time as people read it in a report: UTC, to the minute."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,237 @@
+"""A pasted kubeconfig (YAML or JSON) as the kubeconfig model.
+
+Loading follows client-go where it matters to a diagnosis: entries are looked up
+by name, the context names a cluster and a user, `*-data` fields are base64.
+Anything that could be a secret is collected in `Kubeconfig.secrets` so that the
+report can be checked never to contain it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from checker.model import (
+    KUBECONFIG,
+    Cluster,
+    Context,
+    Kubeconfig,
+    Problem,
+    User,
+)
+from checker.parse import kubectl, sniff, yamltree
+from checker.text import Box
+
+OMITTED = ("DATA+OMITTED", "REDACTED")
+_SECRET_KEY = re.compile(
+    r"token|password|secret|key-data|certificate-data|authority-data|credential|"
+    r"private|apikey|api-key",
+    re.I,
+)
+_SECRET_VALUE = re.compile(r"^eyJ[\w-]+\.[\w-]+|-----BEGIN |^[A-Za-z0-9+/_-]{40,}={0,2}$")
+# Values that are placeholders, never secrets: `tailscale configure kubeconfig`
+# writes `token: unused`, `kubectl config view` writes the omitted markers.
+NOT_SECRET = frozenset({"unused", *OMITTED})
+
+
+def _problem(id: str, message: str, line: int | None = None) -> list[Problem]:
+    return [Problem(id, message, KUBECONFIG, line)]
+
+
+def parse_kubeconfig(box: Box) -> tuple[Kubeconfig | None, list[Problem]]:
+    """The kubeconfig model, or the input problems that make this box unusable."""
+    if sniff.looks_like_status_json(box.text):
+        return None, _problem(
+            "input-wrong-box",
+            "Expected a kubeconfig, found `tailscale status --json` output: "
+            "paste it in the `tailscale status --json` box.",
+            1,
+        )
+    data, problem = yamltree.load(box.text)
+    if problem is not None:
+        if problem.kind == "documents":
+            return None, _problem(
+                "input-kubeconfig-multiple-documents",
+                f"Expected one kubeconfig document, {problem.message}: paste only the kubeconfig.",
+                problem.line,
+            )
+        if problem.kind == "complexity":
+            return None, _problem(
+                "input-too-complex",
+                f"Expected a kubeconfig, found YAML that cannot be one: {problem.message}.",
+            )
+        wrong = _wrong_box(box)
+        if wrong:
+            return None, wrong
+        return Kubeconfig(unreadable=problem.message, unreadable_line=problem.line), []
+    if not isinstance(data, dict):
+        wrong = _wrong_box(box)
+        if wrong:
+            return None, wrong
+        what = "only comments" if data is None else f"a {_yaml_type(data)}"
+        return None, _problem(
+            "input-kubeconfig-not-kubeconfig",
+            f"Expected a kubeconfig (a mapping with clusters, contexts and users), found {what}.",
+            1,
+        )
+    if not {"clusters", "contexts", "users", "current-context"} & data.keys():
+        keys = ", ".join(list(data)[:4])
+        return None, _problem(
+            "input-kubeconfig-not-kubeconfig",
+            "Expected a kubeconfig (with clusters, contexts and users), found YAML with "
+            f"other keys ({keys}).",
+            getattr(data, "line", 1),
+        )
+    return _kubeconfig(data), []
+
+
+def _wrong_box(box: Box) -> list[Problem]:
+    if sniff.looks_like_kubeconfig(box.text):
+        return []
+    signals = kubectl.recognise(box.lines)
+    if any(s.kind == "tailscale-daemon" for s in signals):
+        return _problem(
+            "input-wrong-box",
+            "Expected a kubeconfig, found a Tailscale error: paste it in the "
+            "`tailscale status --json` box.",
+            signals[0].line,
+        )
+    if signals:
+        return _problem(
+            "input-wrong-box",
+            "Expected a kubeconfig, found kubectl output: paste it in the kubectl output box.",
+            signals[0].line,
+        )
+    return []
+
+
+def _yaml_type(value: object) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "single line of text" if "\n" not in value.strip() else "block of text"
+    return type(value).__name__
+
+
+def _kubeconfig(data: dict[str, Any]) -> Kubeconfig:
+    secrets: set[str] = set()
+    omitted = _collect_secrets(data, secrets)
+    current = data.get("current-context")
+    return Kubeconfig(
+        current_context=str(current) if current not in (None, "") else None,
+        current_context_line=_line(data, "current-context"),
+        clusters=tuple(_entries(data, "clusters", "cluster", _cluster)),
+        users=tuple(_entries(data, "users", "user", _user)),
+        contexts=tuple(_entries(data, "contexts", "context", _context)),
+        data_omitted=omitted,
+        secrets=frozenset(secrets),
+    )
+
+
+def _collect_secrets(node: object, secrets: set[str], key: str = "") -> bool:
+    """Add every secret-looking string under `node`; True if data was omitted."""
+    omitted = False
+    stack: list[tuple[str, object]] = [(key, node)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((key, v) for v in value)
+        elif isinstance(value, str):
+            if value in OMITTED and _SECRET_KEY.search(key):
+                omitted = True
+            if value in NOT_SECRET or len(value) < 6:
+                continue
+            if _SECRET_KEY.search(key) or _SECRET_VALUE.search(value):
+                secrets.add(value)
+    return omitted
+
+
+def _line(node: object, key: str) -> int | None:
+    lines = getattr(node, "lines", None)
+    return lines.get(key) if isinstance(lines, dict) else None
+
+
+def _entries(data: dict[str, Any], list_key: str, inner_key: str, make: Any) -> list[Any]:
+    entries = data.get(list_key)
+    if not isinstance(entries, list):
+        return []
+    lines = getattr(entries, "lines", [])
+    found = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        line = lines[i] if i < len(lines) else 1
+        inner = entry.get(inner_key)
+        name = entry.get("name")
+        found.append(
+            make(
+                str(name) if name is not None else "",
+                line,
+                inner if isinstance(inner, dict) else {},
+            )
+        )
+    return found
+
+
+def _text(node: dict[str, Any], key: str) -> str | None:
+    value = node.get(key)
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value).strip()
+
+
+def _cluster(name: str, line: int, c: dict[str, Any]) -> Cluster:
+    insecure = c.get("insecure-skip-tls-verify")
+    return Cluster(
+        name=name,
+        line=line,
+        server=_text(c, "server") or None,
+        server_line=_line(c, "server"),
+        ca_data=_text(c, "certificate-authority-data") or None,
+        ca_data_line=_line(c, "certificate-authority-data"),
+        ca_file=_text(c, "certificate-authority") or None,
+        insecure=insecure is True or str(insecure).lower() == "true",
+        insecure_line=_line(c, "insecure-skip-tls-verify"),
+        tls_server_name=_text(c, "tls-server-name") or None,
+    )
+
+
+def _user(name: str, line: int, u: dict[str, Any]) -> User:
+    exec_config = u.get("exec")
+    provider = u.get("auth-provider")
+    return User(
+        name=name,
+        line=line,
+        client_cert_data=_text(u, "client-certificate-data") or None,
+        client_cert_line=_line(u, "client-certificate-data") or _line(u, "client-certificate"),
+        client_cert_file=_text(u, "client-certificate") or None,
+        client_key_data=_text(u, "client-key-data") or None,
+        client_key_line=_line(u, "client-key-data") or _line(u, "client-key"),
+        client_key_file=_text(u, "client-key") or None,
+        token=_text(u, "token") or None,
+        token_line=_line(u, "token") or _line(u, "tokenFile"),
+        token_file=_text(u, "tokenFile") or None,
+        username=_text(u, "username") or None,
+        password=_text(u, "password") or None,
+        basic_line=_line(u, "username") or _line(u, "password"),
+        exec_command=(
+            (_text(exec_config, "command") or "") if isinstance(exec_config, dict) else None
+        ),
+        exec_line=_line(u, "exec"),
+        auth_provider=((_text(provider, "name") or "") if isinstance(provider, dict) else None),
+        auth_provider_line=_line(u, "auth-provider"),
+    )
+
+
+def _context(name: str, line: int, c: dict[str, Any]) -> Context:
+    return Context(
+        name=name,
+        line=line,
+        cluster=_text(c, "cluster") or None,
+        cluster_line=_line(c, "cluster"),
+        user=_text(c, "user") or None,
+        user_line=_line(c, "user"),
+        namespace=_text(c, "namespace") or None,
+    )

@@ -1,0 +1,234 @@
+"""kubectl output: which failure (or success) each line shows.
+
+kubectl prints klog lines from the discovery cache (`memcache.go:265] couldn't
+get current server API group list: ...`) before its one summary line, and the
+wording differs across versions and Go toolchains, so lines are matched by the
+substrings that stay the same (see the reference on kubectl error texts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from checker.model import KUBECTL_OUTPUT, KubectlOutput, KubectlSignal, Problem
+from checker.parse import sniff
+from checker.text import Box
+
+_HOSTPORT = r"(\[[0-9A-Fa-f:.]+\]|[^\s:\"/\[\]]+):(\d+)"
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    kind: str
+    regex: re.Pattern[str]
+    make: Callable[[re.Match[str]], dict[str, str | None]] | None = None
+
+
+def _host(m: re.Match[str], group: int = 1) -> dict[str, str | None]:
+    host = m.group(group)
+    return {"host": host.strip("[]"), "port": m.group(group + 1)}
+
+
+def _forbidden(m: re.Match[str]) -> dict[str, str | None]:
+    return {
+        "user": m.group("user"),
+        "verb": m.group("verb"),
+        "resource": m.group("resource") or m.group("old_resource") or m.group("path"),
+        "group": m.group("group"),
+        "namespace": m.group("namespace"),
+    }
+
+
+_FORBIDDEN = re.compile(
+    r'User "(?P<user>[^"]*)" cannot (?P<verb>[\w*-]+) '
+    r'(?:resource "(?P<resource>[^"]*)" in API group "(?P<group>[^"]*)"'
+    r'|path "(?P<path>[^"]*)"'
+    r"|(?P<old_resource>[\w.*/-]+))"
+    r'(?: in the namespace "(?P<namespace>[^"]*)"| at the cluster scope)?'
+)
+
+# Order matters: the first pattern that matches a line decides its kind.
+_PATTERNS: tuple[_Pattern, ...] = (
+    _Pattern(
+        "tailscale-daemon",
+        re.compile(r"failed to connect to local (?:tailscaled|Tailscale service)", re.I),
+    ),
+    _Pattern(
+        "no-kubeconfig",
+        re.compile(
+            r"(?:localhost|127\.0\.0\.1):8080\b.*refused"
+            r"|no configuration has been provided"
+        ),
+    ),
+    _Pattern("no-current-context", re.compile(r"current-context is not set")),
+    _Pattern(
+        "context-not-found",
+        re.compile(
+            r"context was not found for specified context: ?(?P<d>\S*)"
+            r'|error: context "(?P<d2>[^"]*)" does not exist'
+            r'|no context exists with the name: "(?P<d3>[^"]*)"'
+        ),
+        lambda m: {"detail": m.group("d") or m.group("d2") or m.group("d3") or ""},
+    ),
+    _Pattern(
+        "context-incomplete",
+        re.compile(
+            r'(?:user|cluster) "[^"]*" was not found for context'
+            r"|(?:user|cluster) was not specified for context"
+            r'|(?:auth info|cluster) "[^"]*" does not exist'
+        ),
+    ),
+    _Pattern(
+        "no-server",
+        re.compile(r"no server found for cluster|cluster has no server defined"),
+    ),
+    _Pattern("config-unreadable", re.compile(r"error loading config file")),
+    _Pattern(
+        "exec-missing",
+        re.compile(r"exec: executable (?P<d>\S+) not found"),
+        lambda m: {"detail": m.group("d")},
+    ),
+    _Pattern(
+        "exec-failed",
+        re.compile(
+            r"exec: executable (?P<d>\S+) failed(?: with exit code \d+)?"
+            r"|getting credentials: exec: (?P<d2>.*)"
+            r"|exec plugin didn't return|exec plugin: invalid apiVersion"
+        ),
+        lambda m: {"detail": m.group("d") or m.group("d2") or ""},
+    ),
+    _Pattern(
+        "tls-unknown-authority",
+        re.compile(r"x509: certificate signed by unknown authority"),
+    ),
+    _Pattern(
+        "tls-name-mismatch",
+        re.compile(
+            r"x509: certificate is valid for (?P<d>.+?), not (?P<h>\S+)"
+            r"|x509: cannot validate certificate for (?P<h2>\S+)"
+        ),
+        lambda m: {"detail": m.group("d") or "", "host": m.group("h") or m.group("h2")},
+    ),
+    _Pattern("tls-expired", re.compile(r"x509: certificate has expired or is not yet valid")),
+    _Pattern(
+        "forbidden-anonymous",
+        re.compile(r'User "system:anonymous" cannot|forbidden: User "system:anonymous"'),
+        lambda m: {"user": "system:anonymous"},
+    ),
+    _Pattern("forbidden", _FORBIDDEN, _forbidden),
+    _Pattern("forbidden", re.compile(r"Error from server \(Forbidden\)")),
+    _Pattern(
+        "unauthorized",
+        re.compile(
+            r"You must be logged in to the server"
+            r"|the server has asked for the client to provide credentials"
+            r"|^error: Unauthorized\s*$"
+        ),
+    ),
+    _Pattern(
+        "refused",
+        re.compile(r"The connection to the server " + _HOSTPORT + r" was refused"),
+        _host,
+    ),
+    _Pattern(
+        "refused",
+        re.compile(r"dial tcp " + _HOSTPORT + r": connect: connection refused"),
+        _host,
+    ),
+    _Pattern(
+        "no-such-host",
+        re.compile(r"lookup (?P<h>[^\s:]+)(?: on \S+)?: no such host"),
+        lambda m: {"host": m.group("h")},
+    ),
+    _Pattern(
+        "timeout",
+        re.compile(
+            r"dial tcp " + _HOSTPORT + r": (?:i/o timeout|connect: (?:no route to host|"
+            r"network is unreachable|operation timed out|connection timed out))"
+        ),
+        _host,
+    ),
+    _Pattern(
+        "timeout",
+        re.compile(
+            r"TLS handshake timeout|i/o timeout|Client\.Timeout exceeded"
+            r"|context deadline exceeded|no route to host|network is unreachable"
+        ),
+    ),
+    _Pattern(
+        "success",
+        re.compile(
+            r"^NAME\s+\S"
+            r"|^No resources found"
+            r"|^Server Version:"
+            r"|Kubernetes control plane is running at"
+            r"|^Kubernetes master is running at"
+        ),
+    ),
+)
+
+
+def recognise(lines: Iterable[str]) -> tuple[KubectlSignal, ...]:
+    signals = []
+    for number, line in enumerate(lines, 1):
+        if len(line) > 10_000:
+            line = line[:10_000]
+        for pattern in _PATTERNS:
+            m = pattern.regex.search(line)
+            if m is None:
+                continue
+            extra = pattern.make(m) if pattern.make else {}
+            signals.append(
+                KubectlSignal(
+                    kind=pattern.kind,
+                    line=number,
+                    host=extra.get("host"),
+                    port=extra.get("port"),
+                    detail=extra.get("detail") or "",
+                    user=extra.get("user"),
+                    verb=extra.get("verb"),
+                    resource=extra.get("resource"),
+                    group=extra.get("group"),
+                    namespace=extra.get("namespace"),
+                )
+            )
+            break
+    return tuple(signals)
+
+
+def parse_kubectl(box: Box) -> tuple[KubectlOutput | None, list[Problem]]:
+    """The recognised lines of a kubectl paste, or an input problem."""
+    if sniff.looks_like_status_json(box.text):
+        return None, [
+            Problem(
+                "input-wrong-box",
+                "Expected kubectl output, found `tailscale status --json` output: "
+                "paste it in the `tailscale status --json` box.",
+                KUBECTL_OUTPUT,
+                1,
+            )
+        ]
+    if sniff.looks_like_kubeconfig(box.text):
+        return None, [
+            Problem(
+                "input-wrong-box",
+                "Expected kubectl output, found a kubeconfig: paste it in the kubeconfig box.",
+                KUBECTL_OUTPUT,
+                1,
+            )
+        ]
+    signals = recognise(box.lines)
+    if not signals:
+        first = next((i for i, line in enumerate(box.lines, 1) if line.strip()), 1)
+        return KubectlOutput(), [
+            Problem(
+                "input-kubectl-unrecognised",
+                "Expected the output of a kubectl command (an error or a table), found text "
+                "the checker does not recognise, so the kubectl output was not used.",
+                KUBECTL_OUTPUT,
+                first,
+            )
+        ]
+    return KubectlOutput(signals), []

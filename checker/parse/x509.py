@@ -1,0 +1,96 @@
+"""Certificates from kubeconfig `*-data` fields: base64 of PEM (or of DER).
+
+Only what a diagnosis needs is read: subject CN and O (the Kubernetes user and
+groups of a client certificate) and the validity window. Signatures are never
+verified; the API server does that.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from asn1crypto import pem  # type: ignore[import-untyped]
+from asn1crypto import x509 as asn1_x509
+
+
+@dataclass(frozen=True)
+class Certificate:
+    common_name: str | None
+    organisations: tuple[str, ...]
+    not_before: datetime
+    not_after: datetime
+
+    @property
+    def identity(self) -> str:
+        parts = [f"CN={self.common_name}"] if self.common_name else []
+        parts += [f"O={o}" for o in self.organisations]
+        return ", ".join(parts) or "(no subject)"
+
+
+class CertificateError(ValueError):
+    """Why the data is not a certificate, in words for the report."""
+
+
+_BASE64_JUNK = re.compile(r"\s+")
+
+
+def decode_base64(data: str) -> bytes:
+    """Strict base64 (whitespace allowed, as YAML folding may add it)."""
+    compact = _BASE64_JUNK.sub("", data)
+    try:
+        return base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        pass
+    try:
+        return base64.urlsafe_b64decode(compact + "=" * (-len(compact) % 4))
+    except (binascii.Error, ValueError) as error:
+        raise CertificateError("it is not valid base64") from error
+
+
+def certificates_from_data(data: str) -> tuple[Certificate, ...]:
+    """Every certificate in a `*-data` value; raise CertificateError when there is none."""
+    raw = decode_base64(data)
+    if pem.detect(raw):
+        certificates = []
+        try:
+            for kind, _headers, der in pem.unarmor(raw, multiple=True):
+                if kind != "CERTIFICATE":
+                    raise CertificateError(f"it holds a PEM {kind.lower()}, not a certificate")
+                certificates.append(_certificate(der))
+        except ValueError as error:
+            if isinstance(error, CertificateError):
+                raise
+            raise CertificateError("its PEM armour is broken") from error
+        if not certificates:
+            raise CertificateError("it holds no certificate")
+        return tuple(certificates)
+    if raw[:1] != b"\x30":
+        raise CertificateError("it decodes to data that is neither PEM nor a DER certificate")
+    return (_certificate(raw),)
+
+
+def _certificate(der: bytes) -> Certificate:
+    try:
+        cert = asn1_x509.Certificate.load(der, strict=True)
+        subject = cert.subject.native
+        validity = cert["tbs_certificate"]["validity"]
+        not_before = validity["not_before"].native
+        not_after = validity["not_after"].native
+    # asn1crypto parses lazily and signals malformed DER with several exception
+    # types (ValueError, TypeError, KeyError, OverflowError...): all mean "not a cert".
+    except Exception as error:
+        raise CertificateError("it is not a valid X.509 certificate") from error
+    if not isinstance(not_before, datetime) or not isinstance(not_after, datetime):
+        raise CertificateError("its validity dates cannot be read")
+    cn = subject.get("common_name")
+    orgs = subject.get("organization_name") or ()
+    return Certificate(
+        common_name=str(cn) if cn else None,
+        organisations=tuple(orgs) if isinstance(orgs, list) else (str(orgs),),
+        not_before=not_before.astimezone(UTC),
+        not_after=not_after.astimezone(UTC),
+    )

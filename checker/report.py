@@ -1,0 +1,165 @@
+"""The report: a dumb, frozen result, and its renderers (JSON, terminal text, summary).
+
+The CLI's `--format json`, `api.run` (the browser) and the tests all use
+`render_json`, so the page and the terminal show the same report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from checker.model import BOX_TITLES
+
+FORMAT_VERSION = 1
+PASSED, FAILED, WARNING, NOT_CHECKED = "passed", "failed", "warning", "not_checked"
+OK, INPUT = "ok", "input"
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    layer: str
+    severity: str
+    message: str
+    source: str | None
+    line: int | None
+    evidence: str | None
+    fix: str
+    guide: str
+    troubleshooting: str
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    id: str
+    title: str
+    question: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Report:
+    verdict: str  # a layer id, "ok" or "input"
+    headline: str
+    role: str | None
+    tailnets: tuple[str, ...]
+    now: str
+    layers: tuple[LayerResult, ...]
+    findings: tuple[Finding, ...]
+    facts: tuple[tuple[str, str], ...]
+    inputs: tuple[tuple[str, str], ...]  # box -> "given" | "not_given" | "unusable"
+    site_url: str
+    summary: str
+
+    @property
+    def exit_code(self) -> int:
+        """0 ok, 1 a failing layer, 2 unusable input (as the CLI exits)."""
+        return {OK: 0, INPUT: 2}.get(self.verdict, 1)
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "verdict": report.verdict,
+        "headline": report.headline,
+        "role": report.role,
+        "tailnets": list(report.tailnets),
+        "now": report.now,
+        "layers": [
+            {"id": r.id, "title": r.title, "question": r.question, "status": r.status}
+            for r in report.layers
+        ],
+        "findings": [
+            {
+                "id": f.id,
+                "layer": f.layer,
+                "severity": f.severity,
+                "message": f.message,
+                "source": f.source,
+                "line": f.line,
+                "evidence": f.evidence,
+                "fix": f.fix,
+                "guide": f.guide,
+                "troubleshooting": f.troubleshooting,
+            }
+            for f in report.findings
+        ],
+        "facts": dict(report.facts),
+        "inputs": dict(report.inputs),
+        "site_url": report.site_url,
+        "summary": report.summary,
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+
+
+# --- text ----------------------------------------------------------------------
+
+_SYMBOLS = {PASSED: "\u2713", FAILED: "\u2717", WARNING: "!", NOT_CHECKED: "\u2013"}
+_ASCII = {PASSED: "ok", FAILED: "XX", WARNING: "!!", NOT_CHECKED: "--"}
+_WORDS = {PASSED: "passed", FAILED: "failed", WARNING: "warning", NOT_CHECKED: "not checked"}
+
+
+def _link(site_url: str, path: str) -> str:
+    if not site_url:
+        return path
+    return site_url.rstrip("/") + "/" + path
+
+
+def render_text(report: Report, *, unicode: bool = True) -> str:
+    """A terminal report: verdict, per-layer checklist, findings with fixes, facts."""
+    symbols = _SYMBOLS if unicode else _ASCII
+    out = [report.headline, ""]
+    width = max(len(r.id) for r in report.layers) if report.layers else 10
+    for r in report.layers:
+        note = "" if r.status in (PASSED, FAILED) else f"  ({_WORDS[r.status]})"
+        out.append(f"  {symbols[r.status]} {r.id:<{width}}  {r.title}{note}")
+    for f in report.findings:
+        mark = symbols[FAILED] if f.severity == "error" else symbols[WARNING]
+        if f.severity == "info":
+            mark = "i"
+        out += ["", f"{mark} [{f.layer}] {f.id}", f"  {f.message}"]
+        if f.source:
+            where = f"{f.source} line {f.line}" if f.line else f.source
+            out.append(f"  in {where}" + (f": {f.evidence.strip()}" if f.evidence else ""))
+        out.append(f"  Fix: {f.fix}")
+        out.append(f"  Guide: {_link(report.site_url, f.guide)}")
+    if report.facts:
+        out += ["", "Facts:"]
+        out += [f"  {k}: {v}" for k, v in report.facts]
+    if report.findings:
+        first = report.findings[0]
+        out += ["", f"More help: {_link(report.site_url, first.troubleshooting)}"]
+    return "\n".join(out) + "\n"
+
+
+def render_summary(
+    headline: str,
+    layers: tuple[LayerResult, ...],
+    findings: tuple[Finding, ...],
+    facts: tuple[tuple[str, str], ...],
+    inputs: Mapping[str, str],
+    now: str,
+    role: str | None,
+) -> str:
+    """Plain text for a support request. Built only from already-redacted parts."""
+    given = [f"{BOX_TITLES[b].removesuffix(' box')}: {state}" for b, state in inputs.items()]
+    out = [headline, f"Checked at {now}; role: {role or 'any'}.", "Inputs: " + "; ".join(given)]
+    out += ["", "Layers:"]
+    out += [f"  [{_WORDS[r.status]}] {r.id}: {r.title}" for r in layers]
+    if findings:
+        out += ["", "Findings:"]
+        for f in findings:
+            where = f" ({f.source} line {f.line})" if f.source and f.line else ""
+            out.append(f"  [{f.severity}] {f.id}{where}: {f.message}")
+            if f.evidence:
+                out.append(f"      {f.evidence.strip()}")
+    if facts:
+        out += ["", "Facts:"]
+        out += [f"  {k}: {v}" for k, v in facts]
+    return "\n".join(out)
