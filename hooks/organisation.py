@@ -95,9 +95,7 @@ def _lookup(data: Any, dotted: str) -> Any:
 def _require_text(data: dict[str, Any], dotted: str, where: Path) -> None:
     value = _lookup(data, dotted)
     if not isinstance(value, str) or not value.strip():
-        raise PluginError(
-            f"{where}: expected `{dotted}` to be a non-empty text, found {value!r}."
-        )
+        raise PluginError(f"{where}: expected `{dotted}` to be a non-empty text, found {value!r}.")
 
 
 def load_organisation(path: Path) -> dict[str, Any]:

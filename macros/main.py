@@ -48,9 +48,10 @@ def placeholder_values(data: dict[str, Any], role: dict[str, Any]) -> dict[str, 
     """What the catalogue's {placeholders} stand for, for a reader in `role`."""
     return {
         "org": data["organisation"]["short_name"],
-        **{key: data["tailscale"][key] for key in (
-            "admins", "cluster_admins", "contact", "identity_provider", "download_url"
-        )},
+        **{
+            key: data["tailscale"][key]
+            for key in ("admins", "cluster_admins", "contact", "identity_provider", "download_url")
+        },
         "control_plane": data["kubernetes"]["control_plane"],
         "test_command": data["kubernetes"]["test_command"],
         "tailnet": role["tailnet"],
@@ -160,7 +161,5 @@ def define_env(env: Any) -> None:
     def step_links(step_id: str) -> str:
         """Links to one step in every role's guide, e.g. "3. Select your tailnet: Staff · ..."."""
         target = steps_by_id[step_id]
-        links = " · ".join(
-            f"[{role['title']}]({role['page']}#{step_id})" for role in roles
-        )
+        links = " · ".join(f"[{role['title']}]({role['page']}#{step_id})" for role in roles)
         return f"{target['number']}. {target['title']} ({links})"
