@@ -76,7 +76,11 @@ def parse_steps(template: str) -> list[dict[str, Any]]:
 def load_catalogue(step_ids: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The access layers with their checks, and the checks about the reader's input."""
     catalogue = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
-    layers = [{**layer, "checks": []} for layer in catalogue["layers"]]
+    # Checks of the `input` layer get their own last section, whether or not the
+    # catalogue lists that layer.
+    layers = [
+        {**layer, "checks": []} for layer in catalogue["layers"] if layer["id"] != INPUT_LAYER
+    ]
     by_id = {layer["id"]: layer for layer in layers}
     input_checks = []
     for check in catalogue["checks"]:
