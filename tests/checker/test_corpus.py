@@ -1,0 +1,138 @@
+"""Every labelled case, through the real CLI: the verdict, its finding, and no secret leaks.
+
+Cases are folders (the shared corpus, then tests/cases/); adding a scenario is
+adding a folder. A case.json in tests/cases/ may also list the exact finding
+ids expected ("findings").
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from support import REPO, Case, all_cases
+
+CASES = all_cases()
+
+
+def run_cli(case: Case, fmt: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "checker", *case.cli_args(), "--format", fmt],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def json_reports() -> dict[str, tuple[int, dict[str, object], str]]:
+    # One subprocess per case, shared by the tests below.
+    results = {}
+    for case in CASES:
+        done = run_cli(case, "json")
+        results[case.name] = (done.returncode, json.loads(done.stdout or "null"), done.stderr)
+    return results
+
+
+def test_there_are_enough_cases() -> None:
+    assert len([c for c in CASES if c.name.startswith("corpus/")]) >= 14
+    assert len([c for c in CASES if c.name.startswith("cases/")]) >= 40
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_verdict(case: Case, json_reports: dict[str, tuple[int, dict[str, object], str]]) -> None:
+    code, report, stderr = json_reports[case.name]
+    assert isinstance(report, dict), stderr
+    assert report["verdict"] == case.verdict, f"{case.why}\n{json.dumps(report['findings'], indent=1)}"
+    assert code == {"ok": 0, "input": 2}.get(case.verdict, 1)
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    errors = [f for f in findings if f["severity"] == "error"]
+    if case.verdict == "ok":
+        assert not errors
+    elif case.verdict == "input":
+        assert any(f["layer"] == "input" for f in errors)
+    else:
+        assert any(f["layer"] == case.verdict for f in errors)
+        statuses = {layer["id"]: layer["status"] for layer in report["layers"]}  # type: ignore[union-attr]
+        assert statuses[case.verdict] == "failed"
+        order = [layer["id"] for layer in report["layers"]]  # type: ignore[union-attr]
+        for later in order[order.index(case.verdict) + 1 :]:
+            assert statuses[later] == "not_checked"
+    expected = json.loads((case.path / "case.json").read_text()).get("findings")
+    if expected is not None:
+        assert [f["id"] for f in findings] == expected
+
+
+def secrets_of(case: Case) -> set[str]:
+    """Every secret value in the case's inputs, found without the checker's parsers."""
+    found: set[str] = set()
+    for box in ("tailscale_status", "kubeconfig", "kubectl_output"):
+        text = case.text(box)
+        if not text:
+            continue
+        for m in re.finditer(
+            r'"?(token|client-key-data|client-certificate-data|certificate-authority-data|'
+            r'password|AuthURL|id-token|refresh-token|client-secret)"?\s*:\s*"?([^"\s,]+)',
+            text,
+        ):
+            found.add(m.group(2))
+        found |= set(re.findall(r"https://login\.tailscale\.com/a/\w+", text))
+        found |= set(re.findall(r"eyJ[\w-]+\.[\w-]+\.[\w-]*", text))
+    found -= {"unused", "DATA+OMITTED", "REDACTED", "", "null"}
+    # The decoded PEM of a key or certificate must not leak either.
+    decoded = set()
+    for value in found:
+        try:
+            pem = base64.b64decode(value, validate=True).decode()
+        except ValueError:
+            continue
+        decoded |= {line for line in pem.splitlines() if len(line) > 20 and "-----" not in line}
+    return {s for s in found | decoded if len(s) >= 8}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_no_secret_in_any_output(
+    case: Case,
+    json_reports: dict[str, tuple[int, dict[str, object], str]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, report, _ = json_reports[case.name]
+    assert isinstance(report, dict)
+    whole_json = json.dumps(report, ensure_ascii=False)
+    main([*case.cli_args(), "--format", "text"])
+    text_output = capsys.readouterr().out
+    for secret in secrets_of(case):
+        assert secret not in str(report["summary"]), secret
+        assert secret not in whole_json, secret
+        assert secret not in text_output, secret
+
+
+def test_secret_collection_finds_what_it_should() -> None:
+    """The redaction test above is only as good as this collection."""
+    by_name = {c.name: c for c in CASES}
+    assert any("login.tailscale.com" in s for s in secrets_of(by_name["corpus/logged-out"]))
+    assert any(s.startswith("eyJ") for s in secrets_of(by_name["corpus/unauthorized"]))
+    assert len(secrets_of(by_name["corpus/staff-all-good"])) >= 3
+    assert "s3cr3t-Passw0rd" in secrets_of(by_name["cases/token-and-password"])
+
+
+def test_cases_are_real_folders() -> None:
+    for case in CASES:
+        assert case.inputs, case.name
+        assert case.verdict in {
+            "ok", "input", "tailscale", "account", "device", "kubeconfig", "network",
+            "credentials", "rbac",
+        }
+        for path in case.inputs.values():
+            assert Path(path).stat().st_size < 200_000
