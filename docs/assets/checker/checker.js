@@ -134,8 +134,9 @@ export function mount(report) {
     return {
       ...texts,
       role: role.value || null,
-      tailnets: [],
-      // Tests pin the clock here; readers never see or set it.
+      // Tests pin the clock and the expected tailnets (the CLI's --now and --tailnet)
+      // with these attributes; readers never see or set them.
+      tailnets: JSON.parse(report.dataset.checkerTailnets || "[]"),
       now: report.dataset.checkerNow || null,
       organisation,
     };
@@ -184,7 +185,10 @@ export function mount(report) {
   function schedule() {
     clearTimeout(timer);
     // Before the runtime is ready, the check runs once it is (see below).
-    if (ready) timer = setTimeout(check, DEBOUNCE_MS);
+    if (ready) {
+      setState("checking");
+      timer = setTimeout(check, DEBOUNCE_MS);
+    }
   }
 
   function render(response) {
