@@ -1,0 +1,112 @@
+"""The built site on a local server, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import yaml
+from checker_page import CHECK_TIMEOUT_MS
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from support import REPO, build_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Playwright cannot download its own browsers here; Debian's needs these to run
+# headless as root and to stay off the network by itself.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def organisation_file() -> Path:
+    """The organisation data the site is built from (as hooks/organisation.py finds it)."""
+    path = Path(os.environ.get("ORGANISATION_FILE") or "organisation.yml")
+    return path if path.is_absolute() else REPO / path
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    # What a static host sends; module scripts and streaming WebAssembly need these.
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".json": "application/json",
+    }
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class SiteServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A test that finishes while a download runs closes the connection: not an error.
+        if not isinstance(sys.exception(), ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built for and served at http://127.0.0.1:<free port>/.
+
+    Built with that address as its site_url, as if published there (the way
+    `mkdocs serve` builds for its own address): Material's instant navigation only
+    takes over links to pages listed in sitemap.xml under the site's own address,
+    and the checker's promises (one worker, the first page's policy) are about it.
+    """
+    root = tmp_path_factory.mktemp("served") / "site"
+    root.mkdir()
+    handler = functools.partial(SiteHandler, directory=str(root))
+    server = SiteServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_port}/"
+
+    data = yaml.safe_load(organisation_file().read_text(encoding="utf-8"))
+    data["organisation"]["site_url"] = url
+    local = root.parent / "organisation.yml"
+    local.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    build_site(root, env={"ORGANISATION_FILE": str(local)})
+
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"Expected Debian's Chromium at {CHROMIUM} (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh profile: no storage, no cache, a desktop-sized window."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(CHECK_TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()

@@ -1,0 +1,44 @@
+// Run checker.api.run inside real Pyodide under Node.js, offline: the runtime from
+// node_modules/pyodide, the wheels and lock from a built site's assets/pyodide/.
+//
+//   node tests/node/run_checker.mjs SITE_DIR REQUESTS_JSON > responses.json
+//
+// REQUESTS_JSON: a file with a JSON list of request strings; stdout: {python, responses}.
+// Any attempt to fetch over the network fails the run: everything must be local.
+
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const runtime = path.join(repo, "node_modules", "pyodide") + path.sep;
+const assets = path.join(path.resolve(process.argv[2]), "assets", "pyodide") + path.sep;
+
+const realFetch = globalThis.fetch;
+globalThis.fetch = (resource, ...rest) => {
+  const url = String(resource?.url ?? resource);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !url.startsWith("file:")) {
+    throw new Error(`network access attempted: ${url}`);
+  }
+  return realFetch(resource, ...rest);
+};
+
+const { loadPyodide } = await import(path.join(runtime, "pyodide.mjs"));
+const pyodide = await loadPyodide({
+  indexURL: runtime,
+  lockFileURL: path.join(assets, "pyodide-lock.json"),
+  packageBaseUrl: assets,
+  packageCacheDir: assets,
+  stdout: (text) => process.stderr.write(`${text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
+});
+await pyodide.loadPackage("checker", {
+  messageCallback: () => {},
+  errorCallback: (text) => process.stderr.write(`${text}\n`),
+});
+const run = pyodide.pyimport("checker.api").run;
+const version = pyodide.runPython("import sys; sys.version");
+
+const requests = JSON.parse(readFileSync(process.argv[3], "utf-8"));
+const responses = requests.map((request) => run(request));
+process.stdout.write(JSON.stringify({ python: version, responses }));

@@ -1,0 +1,89 @@
+"""The checker gives the same report on Pyodide (Python 3.14, in Node.js) as on CPython.
+
+Pyodide is loaded from node_modules and the checker wheel, its dependencies and the
+lock from the built site, exactly what the browser gets, so a difference between
+CPython and the browser's Python shows up here without a browser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from support import REPO, Case, all_cases
+
+pytestmark = [pytest.mark.node, pytest.mark.slow]
+
+RUNNER = Path(__file__).with_name("run_checker.mjs")
+CASES = all_cases()
+# Cases without a capture time are checked "now": the same instant for both runtimes.
+NOW = datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def organisation() -> Any:
+    named = os.environ.get("ORGANISATION_FILE")
+    path = Path(named) if named else Path("organisation.yml")
+    return yaml.safe_load((path if path.is_absolute() else REPO / path).read_text("utf-8"))
+
+
+def request_for(case: Case) -> str:
+    """The request the checker page sends for this case's boxes, role and clock."""
+
+    def box(name: str) -> str | None:
+        text = case.text(name)
+        return text if text is not None and text.strip() else None
+
+    return json.dumps(
+        {
+            "tailscale_status": box("tailscale_status"),
+            "kubeconfig": box("kubeconfig"),
+            "kubectl_output": box("kubectl_output"),
+            "role": case.role,
+            "tailnets": list(case.tailnets),
+            "now": case.now or NOW,
+            "organisation": organisation(),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def pyodide_run(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every case through checker.api.run on Pyodide, in one Node.js process."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed to run Pyodide outside the browser (and for npm ci).")
+    requests = tmp_path_factory.mktemp("node") / "requests.json"
+    requests.write_text(json.dumps([request_for(case) for case in CASES]), encoding="utf-8")
+    result = subprocess.run(
+        [node, str(RUNNER), str(site_dir), str(requests)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, f"Pyodide under Node.js failed:\n{result.stderr}"
+    out: dict[str, Any] = json.loads(result.stdout)
+    responses = dict(zip([c.name for c in CASES], out["responses"], strict=True))
+    return {"python": out["python"], **responses}
+
+
+def test_runs_the_browsers_python(pyodide_run: dict[str, Any]) -> None:
+    lock = json.loads((REPO / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
+    assert pyodide_run["python"].startswith(lock["info"]["python"] + " ")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_same_report_as_cpython(case: Case, pyodide_run: dict[str, Any]) -> None:
+    from checker.api import run
+
+    on_cpython = json.loads(run(request_for(case)))
+    on_pyodide = json.loads(pyodide_run[case.name])
+    assert on_pyodide["verdict"] == on_cpython["verdict"]
+    assert on_pyodide == on_cpython
