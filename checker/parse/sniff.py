@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _KUBECONFIG_KEYS = re.compile(
-    r'^\s*"?(apiVersion|kind|clusters|contexts|users|current-context)"?\s*:', re.MULTILINE
+    r'(?:^\s*"?|")(apiVersion|kind|clusters|contexts|users|current-context)"?\s*:', re.MULTILINE
 )
 _STATUS_KEYS = re.compile(r'"(BackendState|TailscaleIPs|MagicDNSSuffix|CurrentTailnet)"\s*:')
 

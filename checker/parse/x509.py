@@ -45,8 +45,11 @@ def decode_base64(data: str) -> bytes:
         return base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError):
         pass
+    # URL-safe alphabet or missing padding, still strictly: a stray character
+    # means the value was damaged, and must not be skipped silently.
+    standard = compact.rstrip("=").replace("-", "+").replace("_", "/")
     try:
-        return base64.urlsafe_b64decode(compact + "=" * (-len(compact) % 4))
+        return base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
     except (binascii.Error, ValueError) as error:
         raise CertificateError("it is not valid base64") from error
 

@@ -10,6 +10,7 @@ pure-Python loader gives a node graph with marks; we walk it ourselves so that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,10 @@ def _loader() -> YAML:
 
 def load(text: str) -> tuple[Any, YamlProblem | None]:
     """Load the one document in `text`; (value, None) or (None, problem)."""
+    if _flow_too_deep(text):
+        # ruamel's scanner slows down quadratically with open flow collections
+        # (`[[[[...`), so such text is refused before it is scanned.
+        return None, YamlProblem("complexity", f"brackets are nested more than {MAX_DEPTH} deep")
     try:
         documents = [d for d in _loader().compose_all(text) if not _is_empty(d)]
     except MarkedYAMLError as error:
@@ -77,6 +82,18 @@ def load(text: str) -> tuple[Any, YamlProblem | None]:
         return _Builder().build(documents[0]), None
     except _TooComplex as error:
         return None, YamlProblem("complexity", str(error))
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _flow_too_deep(text: str) -> bool:
+    depth = 0
+    for m in _BRACKET.finditer(text):
+        depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            return True
+    return False
 
 
 def _is_empty(node: Node) -> bool:

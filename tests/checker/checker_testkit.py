@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from checker import Report
 from support import SHARED_CORPUS
+
+from checker import Report
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 GOOD = SHARED_CORPUS / "staff-all-good"

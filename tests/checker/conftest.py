@@ -8,12 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from checker import Report, diagnose
-from checker.organisation import Organisation, load_organisation
 from checker_testkit import GOOD, NOW
 from support import REPO
 
+from checker import Report, diagnose
+from checker.organisation import Organisation, load_organisation
 
 
 @pytest.fixture(scope="session")

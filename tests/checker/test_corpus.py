@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import REPO, Case, all_cases
 
 from checker.cli import main
-from support import REPO, Case, all_cases
 
 CASES = all_cases()
 
@@ -53,7 +53,9 @@ def test_there_are_enough_cases() -> None:
 def test_verdict(case: Case, json_reports: dict[str, tuple[int, dict[str, object], str]]) -> None:
     code, report, stderr = json_reports[case.name]
     assert isinstance(report, dict), stderr
-    assert report["verdict"] == case.verdict, f"{case.why}\n{json.dumps(report['findings'], indent=1)}"
+    assert report["verdict"] == case.verdict, (
+        f"{case.why}\n{json.dumps(report['findings'], indent=1)}"
+    )
     assert code == {"ok": 0, "input": 2}.get(case.verdict, 1)
     findings = report["findings"]
     assert isinstance(findings, list)
@@ -131,8 +133,15 @@ def test_cases_are_real_folders() -> None:
     for case in CASES:
         assert case.inputs, case.name
         assert case.verdict in {
-            "ok", "input", "tailscale", "account", "device", "kubeconfig", "network",
-            "credentials", "rbac",
+            "ok",
+            "input",
+            "tailscale",
+            "account",
+            "device",
+            "kubeconfig",
+            "network",
+            "credentials",
+            "rbac",
         }
         for path in case.inputs.values():
             assert Path(path).stat().st_size < 200_000
