@@ -8,7 +8,6 @@ module), for the checker's fixes and for its guide links. Texts hold
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,4 +126,4 @@ def fill(
 
 def placeholder_names(text: str) -> set[str]:
     """Names used in `text` (for the test that every placeholder is known)."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return set(_PLACEHOLDER.findall(text))
