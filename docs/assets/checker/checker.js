@@ -92,9 +92,9 @@ export function mount(report) {
   report.dataset.checkerMounted = "true";
 
   const page = report.closest("article") || document;
-  const organisation = JSON.parse(
-    report.querySelector("[data-checker-organisation]")?.textContent || "{}",
-  );
+  // The organisation data the CLI reads too, rendered into the page at build time
+  // (an attribute, not a <script> element: instant navigation re-runs scripts).
+  const organisation = JSON.parse(report.dataset.checkerOrganisation || "{}");
   const inputs = {};
   for (const box of Object.keys(BOXES)) {
     inputs[box] = page.querySelector(`[data-checker-input="${box}"]`);
