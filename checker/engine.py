@@ -232,8 +232,11 @@ class _Stamper:
         check = self.catalogue.checks[problem.id]
         box = self.boxes.get(problem.source or "")
         evidence = box.line(problem.line) if box else None
-        if evidence is not None and len(evidence) > 300:
-            evidence = evidence[:300] + "…"
+        if evidence is not None:
+            # Redact the whole line first: a cut secret would leak its first part.
+            evidence = self.redactor.line(evidence)
+            if len(evidence) > 300:
+                evidence = evidence[:300] + "\u2026"
         return Finding(
             id=check.id,
             layer=check.layer,
@@ -241,7 +244,7 @@ class _Stamper:
             message=self.redactor.text(problem.message),
             source=problem.source,
             line=problem.line,
-            evidence=self.redactor.line(evidence) if evidence is not None else None,
+            evidence=evidence,
             fix=fill(check.fix, self.organisation, self.role_id, self.tailnets),
             guide=f"connect/{self.role_id}/#{check.step}"
             if check.step

@@ -27,8 +27,26 @@ _SHAPES = re.compile(
     r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{6,}"
     r"|eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?"
     r"|-----BEGIN [A-Z ]+-----[\s\S]*?(?:-----END [A-Z ]+-----|$)"
-    r"|[A-Za-z0-9+/_-]{40,}={0,2}"
 )
+_RUN = re.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}")
+
+
+def looks_like_blob(value: str) -> bool:
+    """A long run of base64 with upper case, lower case and digits: key or cert data.
+
+    Long Kubernetes names (`tasking-manager-backend-7d9f8c6b5d-x2x4q`) are lower
+    case, and hex public keys have no upper case; both stay readable.
+    """
+    return (
+        len(value) >= 40
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
+    )
+
+
+def _blob(match: re.Match[str]) -> str:
+    return REDACTED if looks_like_blob(match.group()) else match.group()
 
 
 class Redactor:
@@ -42,7 +60,7 @@ class Redactor:
         for secret in self.secrets:
             if secret in value:
                 value = value.replace(secret, REDACTED)
-        return _SHAPES.sub(REDACTED, value)
+        return _RUN.sub(_blob, _SHAPES.sub(REDACTED, value))
 
     def line(self, value: str) -> str:
         """An evidence line: also hide the value of a key that names a secret."""

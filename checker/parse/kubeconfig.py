@@ -20,6 +20,7 @@ from checker.model import (
     User,
 )
 from checker.parse import kubectl, sniff, yamltree
+from checker.redact import looks_like_blob
 from checker.text import Box
 
 OMITTED = ("DATA+OMITTED", "REDACTED")
@@ -135,6 +136,10 @@ def _collect_secrets(node: object, secrets: set[str], key: str = "") -> bool:
     while stack:
         key, value = stack.pop()
         if isinstance(value, dict):
+            # exec `env` entries are {name, value}: the name says whether it is a secret.
+            name = value.get("name")
+            if isinstance(name, str) and _SECRET_KEY.search(name) and "value" in value:
+                stack.append((name, value["value"]))
             stack.extend((str(k), v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((key, v) for v in value)
@@ -143,7 +148,7 @@ def _collect_secrets(node: object, secrets: set[str], key: str = "") -> bool:
                 omitted = True
             if value in NOT_SECRET or len(value) < 6:
                 continue
-            if _SECRET_KEY.search(key) or _SECRET_VALUE.search(value):
+            if _SECRET_KEY.search(key) or _SECRET_VALUE.search(value) or looks_like_blob(value):
                 secrets.add(value)
     return omitted
 
