@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -34,6 +37,7 @@ EXECUTABLE_TYPES = {
     "text/ecmascript",
 }
 META_PREFIX = '<meta http-equiv="Content-Security-Policy" content="'
+log = logging.getLogger("mkdocs.hooks.csp")
 
 
 class InlineCode(HTMLParser):
@@ -149,3 +153,35 @@ def apply(site_dir: Path) -> str:
 @event_priority(-100)
 def on_post_build(config: MkDocsConfig) -> None:
     apply(Path(config.site_dir))
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    """Let `mkdocs serve` reload pages under the policy.
+
+    The dev server appends its live-reload script to each page as it serves it, with
+    a new request id every time, so no hash could allow it. Serve the same code with
+    the two numbers in data attributes instead, and allow that one fixed script in
+    the pages it serves (the built files keep the production policy).
+    """
+    from mkdocs import livereload
+
+    template = getattr(livereload, "_SCRIPT_TEMPLATE", None)
+    if template is None or not hasattr(server, "_inject_js_into_html"):
+        log.info("Live reload is blocked by the Content-Security-Policy: reload by hand.")
+        return server
+    code = template.substitute(
+        epoch="Number(document.currentScript.dataset.epoch)",
+        request_id="document.currentScript.dataset.requestId",
+    )
+    allow = f"script-src 'self' {sha256_source(code)}".encode()
+
+    def inject(content: bytes, epoch: int) -> bytes:
+        request_id = int(time.monotonic() * 1000)
+        script = f'<script data-epoch="{epoch}" data-request-id="{request_id}">{code}</script>'
+        content = content.replace(b"script-src 'self'", allow, 1)
+        body_end = content.rfind(b"</body>")
+        body_end = len(content) if body_end < 0 else body_end
+        return content[:body_end] + script.encode() + content[body_end:]
+
+    server._inject_js_into_html = inject
+    return server
