@@ -15,6 +15,7 @@ from checker.catalogue import INPUT_LAYER, Catalogue, fill, load_catalogue
 from checker.context import CheckContext
 from checker.layers import LAYERS
 from checker.model import (
+    BOX_TITLES,
     KUBECONFIG,
     KUBECTL_OUTPUT,
     SOURCES,
@@ -237,11 +238,15 @@ class _Stamper:
             evidence = self.redactor.line(evidence)
             if len(evidence) > 300:
                 evidence = evidence[:300] + "\u2026"
+        message = problem.message
+        if check.layer == INPUT_LAYER and problem.source:
+            # Input problems are about a box; say which one before what is wrong in it.
+            message = f"In the {BOX_TITLES[problem.source]}: {message[:1].lower()}{message[1:]}"
         return Finding(
             id=check.id,
             layer=check.layer,
             severity=problem.severity or check.severity,
-            message=self.redactor.text(problem.message),
+            message=self.redactor.text(message),
             source=problem.source,
             line=problem.line,
             evidence=evidence,
