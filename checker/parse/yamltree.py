@@ -11,6 +11,7 @@ pure-Python loader gives a node graph with marks; we walk it ourselves so that
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +60,11 @@ def load(text: str) -> tuple[Any, YamlProblem | None]:
         # (`[[[[...`), so such text is refused before it is scanned.
         return None, YamlProblem("complexity", f"brackets are nested more than {MAX_DEPTH} deep")
     try:
-        documents = [d for d in _loader().compose_all(text) if not _is_empty(d)]
+        # ruamel warns (ReusedAnchorWarning...) about odd but loadable YAML; the
+        # text is the user's paste, so a warning is not ours to print or raise.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            documents = [d for d in _loader().compose_all(text) if not _is_empty(d)]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -166,3 +166,9 @@ def test_yaml_scalars() -> None:
 def test_yaml_duplicate_keys_keep_the_first() -> None:
     value, problem = yamltree.load("a: 1\na: 2\n")
     assert problem is None and value == {"a": 1}
+
+
+def test_reused_anchor_is_not_a_warning() -> None:
+    # pytest turns warnings into errors here, as it should for the checker's own code.
+    value, problem = yamltree.load("a: &x 1\nb: &x 2\nc: *x\n")
+    assert problem is None and value == {"a": 1, "b": 2, "c": 2}
