@@ -101,9 +101,13 @@ export function mount(report) {
   }
   const role = page.querySelector('[data-checker-input="role"]');
   const status = report.querySelector("[data-checker-status]");
-  const bar = el("progress", { class: "checker-report__progress", max: "3", value: "0" });
+  // A line near the top of the page repeats the status, since the report is far below.
+  const overview = page.querySelector("[data-checker-overview]");
+  const bar = el("progress", { class: "checker-progress", max: "3", value: "0" });
   const output = el("div", { class: "checker-report__output" });
-  report.append(bar, output);
+  if (overview) overview.after(bar);
+  else report.prepend(bar);
+  report.append(output);
 
   let timer = null;
   let latest = 0;
@@ -114,8 +118,11 @@ export function mount(report) {
     report.dataset.checkerState = state;
   }
 
-  function showStatus(text) {
+  function showStatus(text, overviewText = text) {
     status.textContent = text;
+    if (overview && overviewText) {
+      overview.replaceChildren(overviewText);
+    }
   }
 
   function showProgress(p) {
@@ -159,7 +166,10 @@ export function mount(report) {
       output.replaceChildren();
       delete report.dataset.checkerVerdict;
       setState("ready");
-      showStatus("Ready. Paste or open the outputs above; the report appears here.");
+      showStatus(
+        "Ready. Paste or open the outputs above; the report appears here.",
+        "Ready. Paste or open the outputs below; the report appears at the end of the page.",
+      );
       return;
     }
     setState("checking");
@@ -193,9 +203,11 @@ export function mount(report) {
 
   function render(response) {
     const layers = new Map(response.layers.map((layer) => [layer.id, layer]));
-    showStatus("");
+    const heading = verdictHeading(response, layers);
+    showStatus("", null);
+    overview?.replaceChildren(`${heading.textContent}. `, el("a", { href: "#report" }, "See the report."));
     output.replaceChildren(
-      verdictHeading(response, layers),
+      heading,
       el(
         "ol",
         { class: "checker-layers" },
