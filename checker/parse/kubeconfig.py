@@ -56,6 +56,12 @@ def parse_kubeconfig(box: Box) -> tuple[Kubeconfig | None, list[Problem]]:
                 f"Expected one kubeconfig document, {problem.message}: paste only the kubeconfig.",
                 problem.line,
             )
+        if problem.kind == "size":
+            return None, _problem(
+                "input-too-large",
+                f"Expected a kubeconfig, found a text too big to check: {problem.message}. "
+                "Paste only the context you use: `kubectl config view --raw --minify`.",
+            )
         if problem.kind == "complexity":
             return None, _problem(
                 "input-too-complex",

@@ -23,6 +23,11 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 # room for big real files while a bomb stops long before it costs memory or time.
 MAX_VALUES = 1_000_000
 MAX_DEPTH = 64
+# The pure-Python scanner costs roughly 15 microseconds a token on CPython (more
+# in the browser), so a text with very many small tokens is refused up front,
+# counted cheaply as lines + colons + commas + dashes: this cap keeps a load
+# near a second. A 1 MB kubeconfig of certificate-based users is ~14,000.
+MAX_TOKENS = 30_000
 
 
 class YamlMap(dict[str, Any]):
@@ -41,7 +46,7 @@ class YamlList(list[Any]):
 
 @dataclass(frozen=True)
 class YamlProblem:
-    """Why a text could not be loaded: `kind` is syntax, documents or complexity."""
+    """Why a text could not be loaded: `kind` is syntax, documents, complexity or size."""
 
     kind: str
     message: str
@@ -55,6 +60,11 @@ def _loader() -> YAML:
 
 def load(text: str) -> tuple[Any, YamlProblem | None]:
     """Load the one document in `text`; (value, None) or (None, problem)."""
+    tokens = text.count("\n") + text.count(":") + text.count(",") + text.count("- ")
+    if tokens > MAX_TOKENS:
+        return None, YamlProblem(
+            "size", f"it has about {tokens:,} lines and values, far more than a kubeconfig"
+        )
     if _flow_too_deep(text):
         # ruamel's scanner slows down quadratically with open flow collections
         # (`[[[[...`), so such text is refused before it is scanned.

@@ -245,3 +245,18 @@ def test_any_status_shaped_json_gives_a_report(data: object) -> None:
 )
 def test_any_kubeconfig_shaped_json_gives_a_report(data: object) -> None:
     check_report(check(kubeconfig=json.dumps(data), tailscale_status=STATUS))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- x\n" * 100_000,
+        "".join(f"k{i}: v\n" for i in range(40_000)),
+        "[" + ",".join(["1"] * 50_000) + "]",
+    ],
+)
+def test_yaml_with_very_many_tokens_is_refused_before_parsing(run: Run, text: str) -> None:
+    # ruamel's pure-Python scanner would take many seconds on these.
+    report = run(kubeconfig=text)
+    assert report.verdict == "input"
+    assert "kubectl config view --raw --minify" in only(report, "input-too-large").message
