@@ -267,6 +267,26 @@ def test_open_a_file_instead_of_pasting(page: Page, site_url: str) -> None:
     assert shown.verdict == cli_report(STAFF_ALL_GOOD)["verdict"]
 
 
+def test_drop_a_file_on_a_box(page: Page, site_url: str) -> None:
+    case = CORPUS["forbidden-rbac"]
+    open_checker(page, site_url)
+    fill(page, {**texts(case), "kubectl_output": None}, case.role, now=case.now)
+    wait_for_report(page)
+    page.evaluate(
+        """(text) => {
+          document.querySelector("[data-checker-report]").removeAttribute("data-checker-verdict");
+          const files = new DataTransfer();
+          files.items.add(new File([text], "kubectl.txt", { type: "text/plain" }));
+          const box = document.querySelector('[data-checker-box="kubectl-output"]');
+          box.dispatchEvent(new DragEvent("drop", { dataTransfer: files, bubbles: true }));
+        }""",
+        case.text("kubectl_output"),
+    )
+    shown = wait_for_report(page)
+    assert page.input_value('[data-checker-input="kubectl-output"]') == case.text("kubectl_output")
+    assert shown.verdict == cli_report(case)["verdict"]
+
+
 def first_case_with_evidence_line() -> tuple[Case, dict[str, Any]]:
     for case in CASES:
         report = cli_report(case)
