@@ -1,3 +1,5 @@
+"""`python -m checker`: the command line (see checker.cli)."""
+
 from checker.cli import main
 
 raise SystemExit(main())

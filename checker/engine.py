@@ -109,6 +109,8 @@ def diagnose(
                     "or `REDACTED` in their place (`kubectl config view` without `--raw`), so "
                     "they were not checked.",
                     KUBECONFIG,
+                    boxes[KUBECONFIG].first_line_matching("DATA+OMITTED")
+                    or boxes[KUBECONFIG].first_line_matching("REDACTED"),
                 )
             )
     if KUBECTL_OUTPUT in boxes:
