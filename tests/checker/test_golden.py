@@ -11,9 +11,9 @@ import os
 from pathlib import Path
 
 import pytest
+from support import LOCAL_CASES, SHARED_CORPUS, load_case
 
 from checker.cli import main
-from support import LOCAL_CASES, SHARED_CORPUS, load_case
 
 GOLDEN = Path(__file__).with_name("golden")
 NOW = "2026-11-28T12:00:00Z"
