@@ -66,7 +66,8 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
         yield Problem(
             "device-key-expired",
             "Expected BackendState Running, found NeedsLogin while the tailnet is still "
-            f"known: this device's node key expired{when} and it must sign in again.",
+            f"known: this device's node key expired{when} and it must sign in again."
+            + (" A login link is waiting for that." if status.auth_url_waiting else ""),
             TAILSCALE_STATUS,
             status.backend_state_line,
         )

@@ -105,7 +105,7 @@ def _from_kubeconfig(ctx: CheckContext) -> Iterator[Problem]:
             f"Expected context `{context.name}` to name a cluster and a user in the file, "
             f"found that it {' and '.join(missing)}.",
             KUBECONFIG,
-            context.cluster_line if ctx.cluster is None else context.user_line or context.line,
+            (context.cluster_line if ctx.cluster is None else context.user_line) or context.line,
         )
     cluster = ctx.cluster
     if cluster is None:
