@@ -120,7 +120,11 @@ def fill(
     text: str, organisation: Organisation, role_id: str | None, tailnets: tuple[str, ...] = ()
 ) -> str:
     """`text` with its {placeholders} replaced; an unknown name is left as written."""
-    values = placeholders(organisation, role_id, tailnets)
+    return substitute(text, placeholders(organisation, role_id, tailnets))
+
+
+def substitute(text: str, values: Mapping[str, str]) -> str:
+    """`text` with each known {placeholder} replaced by its value; others stay as written."""
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 

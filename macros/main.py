@@ -18,18 +18,20 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+from checker.catalogue import (
+    INPUT_LAYER,
+    load_catalogue,
+    placeholder_names,
+    placeholders,
+    substitute,
+)
+from checker.organisation import organisation_from_dict
 
-REPO = Path(__file__).resolve().parents[1]
-CATALOGUE = REPO / "checker" / "catalogue.yml"
+CATALOGUE = "checker/catalogue.yml"
 # The guide steps: written once, rendered into every role's guide.
 STEPS_TEMPLATE = "_templates/steps.md"
 # How steps.md declares a step; read here too so other pages can link to steps by title.
 STEP_CALL = re.compile(r"""\{\{\s*step\(\s*"([a-z0-9-]+)"\s*,\s*"([^"]+)"\s*\)\s*\}\}""")
-# A {placeholder} in a catalogue text; other braces (JSON's `{`) are text.
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-# Checks about what the reader pasted rather than an access layer; listed last.
-INPUT_LAYER = "input"
 
 
 def role_context(role_id: str, role: dict[str, Any]) -> dict[str, Any]:
@@ -41,22 +43,6 @@ def role_context(role_id: str, role: dict[str, Any]) -> dict[str, Any]:
         "intro": role.get("intro") or "",
         "guide_title": role.get("guide_title") or f"Connecting as {role['title']}",
         "page": f"/connect/{role_id}.md",
-    }
-
-
-def placeholder_values(data: dict[str, Any], role: dict[str, Any]) -> dict[str, str]:
-    """What the catalogue's {placeholders} stand for, for a reader in `role`."""
-    return {
-        "org": data["organisation"]["short_name"],
-        **{
-            key: data["tailscale"][key]
-            for key in ("admins", "cluster_admins", "contact", "identity_provider", "download_url")
-        },
-        "control_plane": data["kubernetes"]["control_plane"],
-        "test_command": data["kubernetes"]["test_command"],
-        "tailnet": role["tailnet"],
-        "role_title": role["title"],
-        "sign_in": role["sign_in"],
     }
 
 
@@ -73,32 +59,40 @@ def parse_steps(template: str) -> list[dict[str, Any]]:
     ]
 
 
-def load_catalogue(step_ids: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The access layers with their checks, and the checks about the reader's input."""
-    catalogue = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
-    # Checks of the `input` layer get their own last section, whether or not the
-    # catalogue lists that layer.
+def catalogue_sections(step_ids: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The access layers with their checks, and the checks about the reader's input.
+
+    Read through checker.catalogue, the module the checker itself reports from.
+    """
+    # `mkdocs serve` rebuilds in one process: read the file again each build.
+    load_catalogue.cache_clear()
+    catalogue = load_catalogue()
+    # Checks of the `input` layer get their own last section.
     layers = [
-        {**layer, "checks": []} for layer in catalogue["layers"] if layer["id"] != INPUT_LAYER
+        {"id": layer.id, "title": layer.title, "question": layer.question, "checks": []}
+        for layer in catalogue.layers
+        if layer.id != INPUT_LAYER
     ]
     by_id = {layer["id"]: layer for layer in layers}
     input_checks = []
-    for check in catalogue["checks"]:
-        where = f"{CATALOGUE.name}: check {check.get('id')!r}"
-        if check.get("step") not in step_ids:
+    for check in catalogue.checks.values():
+        if check.step not in step_ids:
             raise ValueError(
-                f"{where}: expected `step` to be one of {sorted(step_ids)}, "
-                f"found {check.get('step')!r}"
+                f"{CATALOGUE}: check {check.id!r}: expected `step` to be one of "
+                f"{sorted(step_ids)}, found {check.step!r}"
             )
-        if check["layer"] == INPUT_LAYER:
-            input_checks.append(check)
-        elif check["layer"] in by_id:
-            by_id[check["layer"]]["checks"].append(check)
+        entry = {
+            "id": check.id,
+            "layer": check.layer,
+            "severity": check.severity,
+            "symptom": check.symptom,
+            "fix": check.fix,
+            "step": check.step,
+        }
+        if check.layer == INPUT_LAYER:
+            input_checks.append(entry)
         else:
-            raise ValueError(
-                f"{where}: expected `layer` to be one of {sorted(by_id)} or {INPUT_LAYER!r}, "
-                f"found {check['layer']!r}"
-            )
+            by_id[check.layer]["checks"].append(entry)
     return layers, input_checks
 
 
@@ -114,7 +108,8 @@ def define_env(env: Any) -> None:
     docs_dir = Path(env.conf["docs_dir"])
     steps = parse_steps((docs_dir / STEPS_TEMPLATE).read_text(encoding="utf-8"))
     steps_by_id = {step["id"]: step for step in steps}
-    layers, input_checks = load_catalogue(set(steps_by_id))
+    layers, input_checks = catalogue_sections(set(steps_by_id))
+    organisation = organisation_from_dict(data)
 
     env.variables.update(
         {
@@ -139,17 +134,18 @@ def define_env(env: Any) -> None:
     def fill(text: str, role: dict[str, Any] | None = None) -> str:
         """A catalogue text with its {placeholders} filled for a reader in `role`.
 
-        Same rule as checker.catalogue.fill, so page and checker print the same words;
-        but an unknown name fails the build here instead of showing up as written.
+        The values come from checker.catalogue.placeholders, so page and checker print
+        the same words; but an unknown name fails the build here instead of showing up
+        as written.
         """
-        values = placeholder_values(data, role or roles[0])
-        unknown = sorted(set(PLACEHOLDER.findall(text)) - set(values))
+        values = placeholders(organisation, (role or roles[0])["id"])
+        unknown = sorted(placeholder_names(text) - set(values))
         if unknown:
             raise ValueError(
-                f"{CATALOGUE.name}: unknown placeholder(s) {unknown} in {text!r}; "
+                f"{CATALOGUE}: unknown placeholder(s) {unknown} in {text!r}; "
                 f"known: {', '.join(sorted(values))}"
             )
-        return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+        return substitute(text, values)
 
     @env.macro
     def per_role(lead: str, text: str) -> str:
