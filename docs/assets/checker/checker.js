@@ -252,13 +252,12 @@ export function mount(report) {
         class: `checker-finding checker-finding--${finding.severity}`,
         "data-finding": finding.id,
       },
-      el(
-        "p",
-        { class: "checker-finding__message" },
-        where ? el("strong", {}, `${where.name}: `) : null,
-        ...withCode(finding.message),
-      ),
+      el("p", { class: "checker-finding__message" }, ...withCode(finding.message)),
     );
+    // Which box the finding is about: on the evidence line, or on its own without one.
+    if (where && (finding.evidence === null || finding.evidence === undefined)) {
+      block.append(el("p", { class: "checker-finding__where" }, `In the ${where.name} box`));
+    }
     if (finding.evidence !== null && finding.evidence !== undefined) {
       const label = finding.line ? `line ${finding.line}` : "evidence";
       const button = el(
