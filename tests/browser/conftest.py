@@ -17,7 +17,8 @@ from checker_page import CHECK_TIMEOUT_MS
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from support import REPO, build_site
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium by default; CHROMIUM=/path/to/chrome elsewhere (e.g. GitHub's runners).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Playwright cannot download its own browsers here; Debian's needs these to run
 # headless as root and to stay off the network by itself.
 CHROMIUM_ARGS = [
