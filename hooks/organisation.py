@@ -211,6 +211,11 @@ def _copyright(holder: str) -> str:
     return f"© {holder}"
 
 
+def _is_serve_url(config: MkDocsConfig) -> bool:
+    host, port = config.dev_addr
+    return bool(config.site_url) and config.site_url.startswith(f"http://{host}:{port}/")
+
+
 @event_priority(100)  # before Material and mkdocs-macros copy the config
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     path = organisation_file()
@@ -219,7 +224,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     config.site_name = org["site_name"]
     config.site_description = org["site_description"]
-    config.site_url = org["site_url"] if org["site_url"].endswith("/") else org["site_url"] + "/"
+    # `mkdocs serve` points site_url at its own address before building; keep that, or
+    # Material's instant navigation would treat every local link as another site's.
+    if not _is_serve_url(config):
+        config.site_url = org["site_url"].rstrip("/") + "/"
     config.repo_url = org["repo_url"]
     config.repo_name = org["repo_name"]
     config.edit_uri = org["edit_uri"]
