@@ -14,7 +14,7 @@ serve: setup
 	$(BIN)/mkdocs serve --strict -a $(HOST)
 
 test: setup
-	$(BIN)/ruff check checker macros tests
+	$(BIN)/ruff check checker macros hooks tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 
