@@ -16,6 +16,10 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 LOCAL_CASES = REPO / "tests" / "cases"
 
+# The access layers in connection order: a stable contract (page, CLI, tests).
+LAYER_IDS = ("tailscale", "account", "device", "kubeconfig", "network", "credentials", "rbac")
+VERDICTS = frozenset({"ok", "input", *LAYER_IDS})
+
 INPUT_FILES = {
     "tailscale_status": ("tailscale-status.json", "tailscale-status.txt"),
     "kubeconfig": ("kubeconfig.yaml", "kubeconfig.json"),

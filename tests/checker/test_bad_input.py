@@ -15,7 +15,7 @@ import pytest
 from checker_testkit import GOOD, NOW, layer_status, only
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import REPO
+from support import REPO, VERDICTS
 
 from checker import Report, diagnose
 from checker.organisation import load_organisation
@@ -139,17 +139,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 
 def check_report(report: Report) -> None:
-    assert report.verdict in {
-        "ok",
-        "input",
-        "tailscale",
-        "account",
-        "device",
-        "kubeconfig",
-        "network",
-        "credentials",
-        "rbac",
-    }
+    assert report.verdict in VERDICTS
     assert next(layer.id for layer in report.layers) == "tailscale"
     json.loads(render_json(report))
     render_text(report)

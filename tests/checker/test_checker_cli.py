@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from checker_testkit import GOOD
-from support import REPO, SHARED_CORPUS
+from support import LAYER_IDS, REPO, SHARED_CORPUS
 
 from checker.cli import decode, main
 
@@ -110,15 +110,7 @@ def test_json_has_the_contract_keys() -> None:
     report = json.loads(done.stdout)
     assert {"verdict", "layers", "findings", "facts", "summary"} <= report.keys()
     assert report["now"] == "2026-11-28T12:00:00Z"
-    assert [layer["id"] for layer in report["layers"]] == [
-        "tailscale",
-        "account",
-        "device",
-        "kubeconfig",
-        "network",
-        "credentials",
-        "rbac",
-    ]
+    assert tuple(layer["id"] for layer in report["layers"]) == LAYER_IDS
 
 
 def test_naive_now_is_utc(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import REPO, Case, all_cases
+from support import REPO, VERDICTS, Case, all_cases
 
 from checker.cli import main
 
@@ -132,16 +132,6 @@ def test_secret_collection_finds_what_it_should() -> None:
 def test_cases_are_real_folders() -> None:
     for case in CASES:
         assert case.inputs, case.name
-        assert case.verdict in {
-            "ok",
-            "input",
-            "tailscale",
-            "account",
-            "device",
-            "kubeconfig",
-            "network",
-            "credentials",
-            "rbac",
-        }
+        assert case.verdict in VERDICTS
         for path in case.inputs.values():
             assert Path(path).stat().st_size < 200_000
