@@ -10,11 +10,16 @@ After every build (`mkdocs build` and each rebuild of `mkdocs serve`) this write
   downloaded once with pip into `.cache/wheels/` so later builds work offline;
 - `pyodide-lock.json` listing exactly those wheels with their sha256, so that
   `loadPackage("checker")` resolves everything from the site and nothing from a CDN.
+
+`CHECKER_ASSETS=off` skips all of this (the pages are built as usual, but the
+checker page cannot start): benchmarks/run.py uses it to measure what this step
+costs the build.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -153,13 +158,23 @@ def build_assets(root: Path, site_dir: Path) -> Path:
     return dest
 
 
+def assets_wanted() -> bool:
+    """False when the environment says CHECKER_ASSETS=off."""
+    switch = os.environ.get("CHECKER_ASSETS", "on")
+    if switch not in ("on", "off"):
+        raise PluginError(f"Expected CHECKER_ASSETS=on or off, found {switch!r}.")
+    return switch == "on"
+
+
 def on_post_build(config: MkDocsConfig) -> None:
-    build_assets(project_root(config), Path(config.site_dir))
+    if assets_wanted():
+        build_assets(project_root(config), Path(config.site_dir))
 
 
 def on_config(config: MkDocsConfig) -> None:
     # Fail before rendering pages, not after, when `npm ci` has not run.
-    pyodide_dir(project_root(config))
+    if assets_wanted():
+        pyodide_dir(project_root(config))
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
