@@ -1,0 +1,176 @@
+// Start the checker's Python from a memory image instead of from scratch.
+//
+// The site build (hooks/pyodide_snapshot.py, hooks/make_snapshot.mjs) runs Pyodide once
+// in Node.js, imports the checker and runs it on samples, and saves Pyodide's memory.
+// Restoring that memory skips Python's start-up and every import. Around the image:
+//
+// - snapshot-manifest.json names the Pyodide version, the lock file and the image it
+//   was made with; anything that does not match is not used;
+// - the image is gzipped at build time and inflated here, whatever the host does. Its
+//   memory is stored as the difference from the memory pyodide.asm.wasm starts with, so
+//   the static data the WebAssembly file already carries is not downloaded twice;
+// - the file system is not in the image: the wheels the lock lists are unpacked again,
+//   and the standard library zip is an empty one (hooks/snapshot_image.py fetches the
+//   real one if a module that is not in memory is ever imported).
+//
+// Every problem throws; worker.js then boots Python the normal way.
+//
+// Node.js uses `restoring` too: the build checks each image it makes by restoring it.
+
+const MANIFEST = "snapshot-manifest.json";
+const LOCK = "pyodide-lock.json";
+const PAGE_BYTES = 65536;
+
+export async function bootFromSnapshot({ loadPyodide, version, runtime, progress, stderr }) {
+  if (typeof DecompressionStream !== "function") {
+    throw new Error("this browser cannot inflate it (no DecompressionStream)");
+  }
+  // Both ways of booting need this module: start loading it now.
+  const factory = import(new URL("pyodide.asm.mjs", runtime).href);
+  factory.catch(() => {});
+  const [manifest, lock] = await Promise.all([
+    download(runtime, MANIFEST, { cache: "no-cache" }).then((response) => response.json()),
+    download(runtime, LOCK, { cache: "no-cache" }).then((response) => response.text()),
+  ]);
+  if (manifest.pyodide !== version) {
+    throw new Error(`it is for Pyodide ${manifest.pyodide}, the page runs ${version}`);
+  }
+  if ((await sha256(new TextEncoder().encode(lock))) !== manifest.lock_sha256) {
+    throw new Error(`it was made with other wheels than ${LOCK} lists`);
+  }
+
+  const megabytes = Math.round(manifest.boot_bytes / 1e6);
+  progress(0, `Downloading Python for the checker (about ${megabytes} MB, once)…`);
+  // Pyodide takes the image's bytes before it starts its WebAssembly, but reads them
+  // only after: the image fills in while the WebAssembly downloads and compiles.
+  const { image: made } = manifest;
+  const image = new Uint8Array(made.raw_bytes);
+  const filled = download(runtime, made.file_name, { integrity: integrity(made.sha256) }).then(
+    (response) => inflateInto(image, response, made.file_name),
+  );
+  filled.catch(() => {}); // reported where it is awaited
+  const wheels = Promise.all(
+    Object.values(JSON.parse(lock).packages).map(async ({ file_name, sha256 }) => {
+      const response = await download(runtime, file_name, { integrity: integrity(sha256) });
+      return new Uint8Array(await response.arrayBuffer());
+    }),
+  );
+  const [pyodide, unpacked] = await Promise.all([
+    loadPyodide({
+      indexURL: runtime,
+      lockFileContents: lock,
+      packageBaseUrl: runtime,
+      stdLibURL: new URL(manifest.stdlib.file_name, runtime).href,
+      _loadSnapshot: image,
+      createPyodideModule: restoring(factory, image, filled, made),
+      stdout: () => {},
+      stderr,
+    }),
+    wheels,
+  ]);
+
+  progress(1, "Loading the checker…");
+  for (const wheel of unpacked) {
+    pyodide.unpackArchive(wheel, "wheel", { extractDir: manifest.site_packages });
+  }
+  const onDemand = new URL(manifest.stdlib.on_demand, runtime).href;
+  pyodide.pyimport("snapshot_image").standard_library_on_demand(onDemand);
+  progress(2, "Starting the checker…");
+  const run = pyodide.pyimport("checker.api").run;
+  progress(3, "Ready.");
+  return run;
+}
+
+// A createPyodideModule for loadPyodide that completes the image before Pyodide copies
+// it into memory: once the WebAssembly is instantiated it waits for the image to be
+// filled, grows the memory to the image's size (Pyodide 314 copies the image as it is),
+// checks that the memory the WebAssembly starts with is the one the image was made
+// against, and adds that memory back.
+export function restoring(factory, image, filled, made) {
+  const { base_bytes: baseBytes, base_sha256: baseSha256 } = made;
+  return async (settings) => {
+    const { default: createPyodideModule } = await factory;
+    const instantiate = settings.instantiateWasm;
+    if (typeof instantiate !== "function") {
+      throw new Error("this Pyodide does not let the page see its memory before it starts");
+    }
+    let problem = null;
+    settings.instantiateWasm = (imports, receive) =>
+      instantiate(imports, (instance, module) => {
+        filled
+          .then(() => addBase(image, instance.exports.memory, baseBytes, baseSha256))
+          .then(
+            () => receive(instance, module),
+            (error) => {
+              problem = error;
+              receive(instance, module);
+            },
+          );
+      });
+    const pyodideModule = await createPyodideModule(settings);
+    if (problem) throw problem;
+    return pyodideModule;
+  };
+}
+
+async function addBase(image, memory, baseBytes, baseSha256) {
+  const offset = memoryOffset(image);
+  const missing = image.length - offset - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / PAGE_BYTES));
+  const base = new Uint8Array(memory.buffer, 0, baseBytes);
+  if ((await sha256(base)) !== baseSha256) {
+    throw new Error("it was made against another pyodide.asm.wasm");
+  }
+  xorInto(image, offset, base);
+}
+
+// Where the memory starts in a Pyodide snapshot: its header says (second 32-bit word).
+export function memoryOffset(image) {
+  return new DataView(image.buffer, image.byteOffset, 8).getUint32(4, true);
+}
+
+// XOR base into image from offset on: stores the difference, and undoes it.
+export function xorInto(image, offset, base) {
+  for (let i = 0; i < base.length; i++) image[offset + i] ^= base[i];
+}
+
+async function download(runtime, name, options) {
+  let response;
+  try {
+    response = await fetch(new URL(name, runtime), options);
+  } catch (error) {
+    throw new Error(`${name}: ${error.message}`);
+  }
+  if (!response.ok) throw new Error(`${name}: ${response.status} ${response.statusText}`);
+  return response;
+}
+
+async function inflateInto(image, response, name) {
+  const reader = response.body.pipeThrough(new DecompressionStream("gzip")).getReader();
+  let filled = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (filled + value.length > image.length) throw new Error("more bytes than expected");
+      image.set(value, filled);
+      filled += value.length;
+    }
+  } catch (error) {
+    throw new Error(`${name}: ${error.message}`);
+  }
+  if (filled !== image.length) {
+    throw new Error(`${name}: expected ${image.length} bytes inflated, found ${filled}`);
+  }
+}
+
+async function sha256(data) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+// Subresource Integrity from a hex sha256: the browser checks the download itself.
+function integrity(hex) {
+  const bytes = hex.match(/../g).map((pair) => parseInt(pair, 16));
+  return `sha256-${btoa(String.fromCharCode(...bytes))}`;
+}

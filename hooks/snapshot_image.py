@@ -1,0 +1,233 @@
+"""The Python side of the checker's memory image (hooks/pyodide_snapshot.py makes it).
+
+This module runs inside Pyodide, never in the site build's own Python:
+
+- at build time, in Node.js (hooks/make_snapshot.mjs), `prepare()` imports everything
+  the checker imports, runs the checker on made-up samples so that whatever it imports
+  or compiles at first use is done too, and drops what describes files: the memory image
+  holds Python's memory, not its file system;
+- in the browser, after the image is restored, `standard_library_on_demand(url)`. The
+  snapshot boot downloads no standard library (every module the checker uses is already
+  in memory). If some rare path imports a standard module that is not, this fetches
+  Pyodide's whole standard library zip once, synchronously, and imports from it, so an
+  import never fails for want of a file.
+
+Nothing of a request stays in the image: the organisation data arrives with every
+request, and the samples use a made-up organisation and a fixed clock.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import gc
+import importlib
+import importlib.machinery
+import json
+import linecache
+import sys
+import zipimport
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+# The command line and `python -m checker` are not part of the page.
+NOT_IN_THE_PAGE = {"checker.cli", "checker.__main__"}
+# Codecs the checker's dependencies name by string (asn1crypto decodes BMPString and
+# UniversalString as UTF-16/32-BE and names as IDNA; a pasted text may carry a BOM):
+# looked up once here, they are in the codec registry's memory, not in files.
+CODECS = ("utf-8-sig", "utf-16", "utf-16-be", "utf-16-le", "utf-32", "utf-32-be", "idna")
+
+# A self-signed client certificate (CN=warm-up, O=viewers, valid until 2126), as a
+# kubeconfig holds it: base64 of the PEM. Made with openssl for this sample only.
+SAMPLE_CERTIFICATE = (
+    "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJuekNDQVVXZ0F3SUJBZ0lVVWYxRWpuOXJzSFhYZUZQ"
+    "NnpEL0xtNVBEeWdzd0NnWUlLb1pJemowRUF3SXcKSkRFUU1BNEdBMVVFQXd3SGQyRnliUzExY0RFUU1BNEdB"
+    "MVVFQ2d3SGRtbGxkMlZ5Y3pBZ0Z3MHlOakV4TWpneApNekUyTlRSYUdBOHlNVEkyTVRFd05ERXpNVFkxTkZv"
+    "d0pERVFNQTRHQTFVRUF3d0hkMkZ5YlMxMWNERVFNQTRHCkExVUVDZ3dIZG1sbGQyVnljekJaTUJNR0J5cUdT"
+    "TTQ5QWdFR0NDcUdTTTQ5QXdFSEEwSUFCR0pFc3l2c25Rc20KR0RvUzN5cm9jYml2QlFtVFc2SVlqSHRrUW5H"
+    "b3NnSm5teEg2eVNSTk1XMnBrdzE0c3BpaEJzRm1ZenJta2RvWQpzdFNCQXFxLzR3dWpVekJSTUIwR0ExVWRE"
+    "Z1FXQkJSaHVzblRmemw5LzFYWXF0UXpERlFSQW5FQzBqQWZCZ05WCkhTTUVHREFXZ0JSaHVzblRmemw5LzFY"
+    "WXF0UXpERlFSQW5FQzBqQVBCZ05WSFJNQkFmOEVCVEFEQVFIL01Bb0cKQ0NxR1NNNDlCQU1DQTBnQU1FVUNJ"
+    "UUROZTB5SG5Nb2RML1JyUGpuNFVGYXNadzJrL1ZHd2pPWGdmZERzc3BOWgpKQUlnYjVwN3ZiZTJ2bTY0V1JI"
+    "eU1tbElkT1pwUXBaYi9mc1h5bWZncHFOUVE5UT0KLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
+)
+
+
+def sample_organisation() -> dict[str, Any]:
+    return {
+        "organisation": {"name": "Sample organisation", "short_name": "Sample"},
+        "tailscale": {
+            "identity_provider": "an identity provider",
+            "admins": "an admin",
+            "cluster_admins": "a cluster admin",
+            "contact": "the sample team",
+        },
+        "kubernetes": {},
+        "roles": {
+            "member": {
+                "title": "Member",
+                "tailnets": ["sample@example"],
+                "sign_in": "your sample account",
+            }
+        },
+    }
+
+
+def sample_requests() -> list[str]:
+    """A few requests through every layer and the input errors (results are thrown away)."""
+    peer = "nodekey:" + "ab" * 32
+    status = {
+        "Version": "1.98.9-tsample",
+        "BackendState": "Running",
+        "TailscaleIPs": ["100.64.0.1", "fd7a:115c:a1e0::1"],
+        "Self": {
+            "HostName": "laptop",
+            "DNSName": "laptop.tailsample.ts.net.",
+            "OS": "linux",
+            "TailscaleIPs": ["100.64.0.1"],
+            "Online": True,
+            "KeyExpiry": "2099-01-01T00:00:00Z",
+        },
+        "Health": [],
+        "MagicDNSSuffix": "tailsample.ts.net",
+        "CurrentTailnet": {"Name": "sample@example", "MagicDNSSuffix": "tailsample.ts.net"},
+        "Peer": {
+            peer: {
+                "HostName": "control-plane",
+                "DNSName": "control-plane.tailsample.ts.net.",
+                "OS": "linux",
+                "TailscaleIPs": ["100.64.0.2"],
+                "Online": True,
+            }
+        },
+    }
+    kubeconfig = f"""apiVersion: v1
+kind: Config
+clusters:
+- name: sample
+  cluster:
+    server: https://100.64.0.2:6443
+    certificate-authority-data: {SAMPLE_CERTIFICATE}
+contexts:
+- name: sample
+  context: {{cluster: sample, user: me}}
+current-context: sample
+users:
+- name: me
+  user:
+    client-certificate-data: {SAMPLE_CERTIFICATE}
+    client-key-data: c2FtcGxl
+- name: token
+  user:
+    token: eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2ln
+"""
+    texts = {
+        "tailscale_status": json.dumps(status, indent=2),
+        "kubeconfig": kubeconfig,
+        "kubectl_output": "Error from server (Forbidden): namespaces is forbidden: "
+        'User "warm-up" cannot list resource "namespaces" in API group "" at the cluster scope',
+    }
+    base = {"role": "member", "tailnets": [], "now": "2026-01-01T00:00:00+00:00"}
+    swapped = {
+        "tailscale_status": kubeconfig,
+        "kubeconfig": "{not yaml: [",
+        "kubectl_output": None,
+    }
+    return [
+        json.dumps({**base, **texts, "organisation": sample_organisation()}),
+        json.dumps({**base, **swapped, "organisation": sample_organisation()}),
+        json.dumps({**base, "role": None, "tailscale_status": "Tailscale is stopped."}),
+    ]
+
+
+def sample_reports() -> str:
+    """The checker's reports on the samples, as one JSON list (to compare two runs)."""
+    from checker.api import run
+
+    return json.dumps([json.loads(run(request)) for request in sample_requests()])
+
+
+def imported_by(package: ModuleType) -> set[str]:
+    """Every module the package's source files import, at the top or inside functions."""
+    names: set[str] = set()
+    root = Path(next(iter(package.__path__)))
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if module in NOT_IN_THE_PAGE:
+            continue
+        names.add(module)
+        for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+    return names
+
+
+def prepare() -> str:
+    """Get the interpreter ready for the image; returns the sample reports made before it."""
+    import checker
+
+    for name in sorted(imported_by(checker)):
+        importlib.import_module(name)
+    for name in CODECS:
+        codecs.lookup(name)
+    reports = sample_reports()
+
+    sys.meta_path.append(STANDARD_LIBRARY)
+    # These describe files (zip directories, source lines): after the restore they would
+    # describe the files of the build, not those in the browser.
+    sys.path_importer_cache.clear()
+    zipimport._zip_directory_cache.clear()  # type: ignore[attr-defined]
+    linecache.clearcache()
+    gc.collect()
+    return reports
+
+
+class StandardLibraryOnDemand:
+    """A last meta path finder: fetch the standard library zip when a module is missing."""
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if self.url is None or fullname.partition(".")[0] not in sys.stdlib_module_names:
+            return None
+        url, self.url = self.url, None
+        if not fetch_into(url, standard_library_zip()):
+            return None
+        importlib.invalidate_caches()
+        return importlib.machinery.PathFinder.find_spec(fullname, path, target)
+
+
+STANDARD_LIBRARY = StandardLibraryOnDemand()
+
+
+def standard_library_zip() -> Path:
+    return Path(next(p for p in sys.path if p.endswith(".zip")))
+
+
+def fetch_into(url: str, dest: Path) -> bool:
+    """Download url into dest synchronously (allowed in a Web Worker); False on failure."""
+    from js import XMLHttpRequest  # type: ignore[import-not-found]
+
+    request = XMLHttpRequest.new()
+    request.open("GET", url, False)
+    request.responseType = "arraybuffer"
+    try:
+        request.send()
+    except Exception:
+        return False
+    if request.status != 200:
+        return False
+    dest.write_bytes(request.response.to_bytes())
+    return True
+
+
+def standard_library_on_demand(url: str) -> None:
+    """From now on, a missing standard module makes Python fetch the zip at url once."""
+    STANDARD_LIBRARY.url = url
