@@ -4,7 +4,8 @@
 // Every URL is absolute and on this site: Pyodide resolves relative URLs
 // inconsistently, and anything it cannot find locally it would fetch from a CDN.
 
-import { loadPyodide } from "../pyodide/pyodide.mjs";
+import { loadPyodide, version } from "../pyodide/pyodide.mjs";
+import { bootFromSnapshot } from "./snapshot.js";
 
 const RUNTIME = new URL("../pyodide/", import.meta.url).href;
 const STEPS = 3;
@@ -34,7 +35,18 @@ async function boot() {
   return run;
 }
 
-const ready = boot();
+// A memory image of the booted checker when the site has one (snapshot.js), else the
+// normal boot; never a broken page.
+const ready = bootFromSnapshot({
+  loadPyodide,
+  version,
+  runtime: RUNTIME,
+  progress,
+  stderr: (text) => console.warn(text),
+}).catch((error) => {
+  console.warn(`The checker starts Python without its snapshot: ${error.message}`);
+  return boot();
+});
 ready.then(
   () => postMessage({ type: "ready" }),
   (error) => postMessage({ type: "boot-error", message: String(error?.message || error) }),
