@@ -1,14 +1,18 @@
 // Run checker.api.run inside real Pyodide under Node.js, offline: the runtime from
 // node_modules/pyodide, the wheels and lock from a built site's assets/pyodide/.
 //
-//   node tests/node/run_checker.mjs SITE_DIR REQUESTS_JSON > responses.json
+//   node tests/node/run_checker.mjs SITE_DIR REQUESTS_JSON [wheels|snapshot] > responses.json
 //
-// REQUESTS_JSON: a file with a JSON list of request strings; stdout: {python, responses}.
+// REQUESTS_JSON: a file with a JSON list of request strings; stdout: {python, responses,
+// fetched_on_demand}. `snapshot` restores the site's memory image (snapshot_boot.mjs)
+// instead of loading the wheels; fetched_on_demand lists what the restored Python had
+// to fetch because it was not in the image.
 // Any attempt to fetch over the network fails the run: everything must be local.
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { restoreFromSite } from "./snapshot_boot.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const runtime = path.join(repo, "node_modules", "pyodide") + path.sep;
@@ -23,22 +27,26 @@ globalThis.fetch = (resource, ...rest) => {
   return realFetch(resource, ...rest);
 };
 
-const { loadPyodide } = await import(path.join(runtime, "pyodide.mjs"));
-const pyodide = await loadPyodide({
-  indexURL: runtime,
-  lockFileURL: path.join(assets, "pyodide-lock.json"),
-  packageBaseUrl: assets,
-  packageCacheDir: assets,
-  stdout: (text) => process.stderr.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
-});
-await pyodide.loadPackage("checker", {
-  messageCallback: () => {},
-  errorCallback: (text) => process.stderr.write(`${text}\n`),
-});
+const log = (text) => process.stderr.write(`${text}\n`);
+let pyodide;
+let fetched = [];
+if (process.argv[4] === "snapshot") {
+  ({ pyodide, fetched } = await restoreFromSite(process.argv[2], log));
+} else {
+  const { loadPyodide } = await import(path.join(runtime, "pyodide.mjs"));
+  pyodide = await loadPyodide({
+    indexURL: runtime,
+    lockFileURL: path.join(assets, "pyodide-lock.json"),
+    packageBaseUrl: assets,
+    packageCacheDir: assets,
+    stdout: log,
+    stderr: log,
+  });
+  await pyodide.loadPackage("checker", { messageCallback: () => {}, errorCallback: log });
+}
 const run = pyodide.pyimport("checker.api").run;
 const version = pyodide.runPython("import sys; sys.version");
 
 const requests = JSON.parse(readFileSync(process.argv[3], "utf-8"));
 const responses = requests.map((request) => run(request));
-process.stdout.write(JSON.stringify({ python: version, responses }));
+process.stdout.write(JSON.stringify({ python: version, responses, fetched_on_demand: fetched }));

@@ -2,7 +2,8 @@
 
 Pyodide is loaded from node_modules and the checker wheel, its dependencies and the
 lock from the built site, exactly what the browser gets, so a difference between
-CPython and the browser's Python shows up here without a browser.
+CPython and the browser's Python shows up here without a browser. Both ways the page
+boots are checked: loading the wheels, and restoring the site's memory image.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from support import REPO, Case, all_cases
 pytestmark = [pytest.mark.node, pytest.mark.slow]
 
 RUNNER = Path(__file__).with_name("run_checker.mjs")
+# The two ways the page boots Python: load the wheels, or restore the memory image.
+BOOTS = ("wheels", "snapshot")
 CASES = all_cases()
 # Cases without a capture time are checked "now": the same instant for both runtimes.
 NOW = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -53,16 +56,18 @@ def request_for(case: Case) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def pyodide_run(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Every case through checker.api.run on Pyodide, in one Node.js process."""
+@pytest.fixture(scope="module", params=BOOTS)
+def pyodide_run(
+    request: pytest.FixtureRequest, site_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """Every case through checker.api.run on Pyodide, in one Node.js process per boot."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is needed to run Pyodide outside the browser (and for npm ci).")
     requests = tmp_path_factory.mktemp("node") / "requests.json"
     requests.write_text(json.dumps([request_for(case) for case in CASES]), encoding="utf-8")
     result = subprocess.run(
-        [node, str(RUNNER), str(site_dir), str(requests)],
+        [node, str(RUNNER), str(site_dir), str(requests), request.param],
         capture_output=True,
         text=True,
         check=False,
@@ -71,12 +76,19 @@ def pyodide_run(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     assert result.returncode == 0, f"Pyodide under Node.js failed:\n{result.stderr}"
     out: dict[str, Any] = json.loads(result.stdout)
     responses = dict(zip([c.name for c in CASES], out["responses"], strict=True))
-    return {"python": out["python"], **responses}
+    return {"python": out["python"], "fetched_on_demand": out["fetched_on_demand"], **responses}
 
 
 def test_runs_the_browsers_python(pyodide_run: dict[str, Any]) -> None:
     lock = json.loads((REPO / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
     assert pyodide_run["python"].startswith(lock["info"]["python"] + " ")
+
+
+@pytest.mark.parametrize("pyodide_run", ["snapshot"], indirect=True)
+def test_the_corpus_needs_no_module_outside_the_image(pyodide_run: dict[str, Any]) -> None:
+    # A restored image starts with an empty standard library and fetches the real one
+    # only when a module it lacks is imported: the corpus must never need that.
+    assert pyodide_run["fetched_on_demand"] == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
