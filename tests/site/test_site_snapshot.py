@@ -1,0 +1,105 @@
+"""The checker's memory image in the built site: its manifest, its cache, its switch.
+
+How the page uses it is tested in tests/browser/test_snapshot.py, what the image holds
+in tests/node/.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from support import REPO, build_site
+
+pytestmark = [pytest.mark.slow]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest_of(site: Path) -> dict[str, Any]:
+    path = site / "assets" / "pyodide" / "snapshot-manifest.json"
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return manifest
+
+
+@pytest.fixture
+def hook(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    # As mkdocs loads it: with hooks/ on sys.path, for `import pyodide_assets`.
+    monkeypatch.syspath_prepend(str(REPO / "hooks"))
+    return importlib.import_module("pyodide_snapshot")
+
+
+def test_the_manifest_describes_what_the_site_ships(site_dir: Path) -> None:
+    shipped = site_dir / "assets" / "pyodide"
+    manifest = manifest_of(site_dir)
+    package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((shipped / "pyodide-lock.json").read_text(encoding="utf-8"))
+
+    assert manifest["pyodide"] == package["dependencies"]["pyodide"]
+    assert manifest["python"] == lock["info"]["python"]
+    assert manifest["lock_sha256"] == sha256(shipped / "pyodide-lock.json")
+    assert manifest["wheels"] == {p["file_name"]: p["sha256"] for p in lock["packages"].values()}
+    assert all(sha256(shipped / name) == digest for name, digest in manifest["wheels"].items())
+
+    image = manifest["image"]
+    assert image["file_name"] == f"snapshot-{image['sha256'][:16]}.bin.gz"
+    assert sha256(shipped / image["file_name"]) == image["sha256"]
+    assert (shipped / image["file_name"]).stat().st_size == image["bytes"]
+    assert len(gzip.decompress((shipped / image["file_name"]).read_bytes())) == image["raw_bytes"]
+
+    stdlib = shipped / manifest["stdlib"]["file_name"]
+    assert zipfile.ZipFile(stdlib).namelist() == []
+    assert sha256(stdlib) == manifest["stdlib"]["sha256"]
+    assert (shipped / manifest["stdlib"]["on_demand"]).is_file()
+
+    boot = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json"]
+    boot += [image["file_name"], stdlib.name, *manifest["wheels"]]
+    assert manifest["boot_bytes"] == sum((shipped / name).stat().st_size for name in boot)
+
+
+def test_the_image_comes_from_the_cache_of_its_inputs(site_dir: Path) -> None:
+    manifest = manifest_of(site_dir)
+    cached = REPO / ".cache" / "snapshot" / manifest["cache_key"] / "image.bin.gz"
+    assert sha256(cached) == manifest["image"]["sha256"]
+
+
+def test_the_cache_key_changes_with_each_input(hook: ModuleType, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    for name in hook.MAKER_FILES:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / name, root / name)
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "pyodide-lock.json").write_text('{"packages": {}}', encoding="utf-8")
+    runtime = REPO / "node_modules" / "pyodide"
+
+    key = hook.cache_key(root, runtime, assets)
+    assert hook.cache_key(root, runtime, assets) == key
+    (assets / "pyodide-lock.json").write_text('{"packages": {"x": {}}}', encoding="utf-8")
+    assert hook.cache_key(root, runtime, assets) != key
+    changed = hook.cache_key(root, runtime, assets)
+    with (root / "hooks" / "snapshot_image.py").open("a", encoding="utf-8") as f:
+        f.write("\n# changed\n")
+    assert hook.cache_key(root, runtime, assets) != changed
+
+
+def test_off_builds_the_runtime_without_the_image(tmp_path: Path) -> None:
+    without = build_site(tmp_path / "site", env={"CHECKER_SNAPSHOT": "off"})
+    shipped = without / "assets" / "pyodide"
+    assert (shipped / "pyodide.asm.wasm").is_file()
+    assert sorted(p.name for p in shipped.glob("snapshot*")) == []
+
+
+def test_an_unknown_value_fails_the_build(tmp_path: Path) -> None:
+    with pytest.raises(AssertionError, match="Expected CHECKER_SNAPSHOT=on or off, found 'no'"):
+        build_site(tmp_path / "site", env={"CHECKER_SNAPSHOT": "no"})
