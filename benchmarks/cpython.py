@@ -17,6 +17,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,6 +65,45 @@ def big_kubeconfig(base: str, target_bytes: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Scenario:
+    """What a user pastes: the three boxes (None: left empty) and the role chosen."""
+
+    name: str
+    texts: dict[str, str | None]
+    role: str | None
+
+    @property
+    def size(self) -> int:
+        return sum(len(text) for text in self.texts.values() if text)
+
+
+def scenarios() -> list[Scenario]:
+    """The typical case, then kubeconfigs of about 100 KB and 1 MB (benchmarks/run.py too)."""
+    good = CORPUS / "staff-all-good"
+    status = (good / "tailscale-status.json").read_text()
+    kubeconfig = (good / "kubeconfig.yaml").read_text()
+    kubectl = (CORPUS / "forbidden-rbac" / "kubectl.txt").read_text()
+    typical = Scenario(
+        "typical (status + kubeconfig + kubectl)",
+        {"tailscale_status": status, "kubeconfig": kubeconfig, "kubectl_output": kubectl},
+        "staff",
+    )
+    big = [
+        Scenario(
+            f"kubeconfig ~{target // 1000} KB",
+            {
+                "tailscale_status": status,
+                "kubeconfig": big_kubeconfig(kubeconfig, target),
+                "kubectl_output": None,
+            },
+            None,
+        )
+        for target in (100_000, 1_000_000)
+    ]
+    return [typical, *big]
+
+
 def median_ms(call: Callable[[], object], repeat: int) -> float:
     call()  # warm caches (catalogue, regexes)
     times = []
@@ -81,39 +121,19 @@ def main() -> int:
     args = parser.parse_args()
 
     organisation = load_organisation((REPO / "organisation.yml").read_text())
-    good = CORPUS / "staff-all-good"
-    status = (good / "tailscale-status.json").read_text()
-    kubeconfig = (good / "kubeconfig.yaml").read_text()
-    kubectl = (CORPUS / "forbidden-rbac" / "kubectl.txt").read_text()
-
-    scenarios: list[tuple[str, int, Callable[[], object]]] = [
+    calls: list[tuple[str, int, Callable[[], object]]] = [
         (
-            "typical (status + kubeconfig + kubectl)",
-            len(status) + len(kubeconfig) + len(kubectl),
-            lambda: diagnose(
-                organisation=organisation,
-                tailscale_status=status,
-                kubeconfig=kubeconfig,
-                kubectl_output=kubectl,
-                role="staff",
-                now=NOW,
+            scenario.name,
+            scenario.size,
+            lambda scenario=scenario: diagnose(
+                organisation=organisation, **scenario.texts, role=scenario.role, now=NOW
             ),
         )
+        for scenario in scenarios()
     ]
-    for target in (100_000, 1_000_000):
-        text = big_kubeconfig(kubeconfig, target)
-        scenarios.append(
-            (
-                f"kubeconfig ~{target // 1000} KB",
-                len(text),
-                lambda text=text: diagnose(
-                    organisation=organisation, tailscale_status=status, kubeconfig=text, now=NOW
-                ),
-            )
-        )
 
     results = []
-    for name, size, call in scenarios:
+    for name, size, call in calls:
         repeat = args.repeat if size < 500_000 else max(3, args.repeat // 5)
         ms = median_ms(call, repeat)
         results.append(
