@@ -45,8 +45,8 @@ export async function bootFromSnapshot({ loadPyodide, version, runtime, progress
   // only after: the image fills in while the WebAssembly downloads and compiles.
   const { image: made } = manifest;
   const image = new Uint8Array(made.raw_bytes);
-  const filled = download(runtime, made.file_name, { integrity: integrity(made.sha256) }).then(
-    (response) => inflateInto(image, response, made.file_name),
+  const filled = download(runtime, made.file_name).then((response) =>
+    inflateInto(image, response, made),
   );
   filled.catch(() => {}); // reported where it is awaited
   const wheels = Promise.all(
@@ -145,8 +145,12 @@ async function download(runtime, name, options) {
   return response;
 }
 
-async function inflateInto(image, response, name) {
-  const reader = response.body.pipeThrough(new DecompressionStream("gzip")).getReader();
+// Inflate the download into image as it arrives, and check the download's sha256.
+async function inflateInto(image, response, { file_name: name, sha256: expected }) {
+  const [packed, toInflate] = response.body.tee();
+  const digest = new Response(packed).arrayBuffer().then(sha256);
+  digest.catch(() => {}); // awaited below unless inflating fails first
+  const reader = toInflate.pipeThrough(new DecompressionStream("gzip")).getReader();
   let filled = 0;
   try {
     for (;;) {
@@ -159,6 +163,7 @@ async function inflateInto(image, response, name) {
   } catch (error) {
     throw new Error(`${name}: ${error.message}`);
   }
+  if ((await digest) !== expected) throw new Error(`${name}: not the sha256 the manifest says`);
   if (filled !== image.length) {
     throw new Error(`${name}: expected ${image.length} bytes inflated, found ${filled}`);
   }
