@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -60,16 +61,16 @@ class SiteServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-@pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site built for and served at http://127.0.0.1:<free port>/.
+@contextlib.contextmanager
+def served_site(folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The site built into folder for and served at http://127.0.0.1:<free port>/.
 
     Built with that address as its site_url, as if published there (the way
     `mkdocs serve` builds for its own address): Material's instant navigation only
     takes over links to pages listed in sitemap.xml under the site's own address,
     and the checker's promises (one worker, the first page's policy) are about it.
     """
-    root = tmp_path_factory.mktemp("served") / "site"
+    root = folder / "site"
     root.mkdir()
     handler = functools.partial(SiteHandler, directory=str(root))
     server = SiteServer(("127.0.0.1", 0), handler)
@@ -77,9 +78,9 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     data = yaml.safe_load(organisation_file().read_text(encoding="utf-8"))
     data["organisation"]["site_url"] = url
-    local = root.parent / "organisation.yml"
+    local = folder / "organisation.yml"
     local.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    build_site(root, env={"ORGANISATION_FILE": str(local)})
+    build_site(root, env={"ORGANISATION_FILE": str(local), **(env or {})})
 
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -87,6 +88,20 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site as published: the checker page boots from its memory image."""
+    with served_site(tmp_path_factory.mktemp("served")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def site_url_without_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built with CHECKER_SNAPSHOT=off: the checker page boots the normal way."""
+    with served_site(tmp_path_factory.mktemp("served"), {"CHECKER_SNAPSHOT": "off"}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

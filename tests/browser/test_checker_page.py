@@ -57,11 +57,18 @@ def is_csp_violation(message: ConsoleMessage) -> bool:
 # --- the corpus: one page load, every case --------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def corpus_page(browser: Browser, site_url: str) -> Iterator[Page]:
+@pytest.fixture(scope="module", params=["snapshot", "normal"])
+def corpus_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    """The checker page booted from the site's memory image, or the normal way."""
+    snapshot = request.param == "snapshot"
+    site_url = request.getfixturevalue("site_url" if snapshot else "site_url_without_snapshot")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
     open_checker(page, site_url)
+    assert any(url.endswith(".bin.gz") for url in fetched) == snapshot
+    assert any(url.endswith("/python_stdlib.zip") for url in fetched) != snapshot
     yield page
     context.close()
 

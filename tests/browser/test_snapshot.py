@@ -1,0 +1,167 @@
+"""The checker page boots from the site's memory image, and the normal way when it cannot.
+
+Whatever goes wrong with the image (missing, corrupt, made for other wheels, another
+Pyodide or another WebAssembly), the page gives the same verdict and the worker says
+why in the console. The corpus runs on both boots in test_checker_page.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from checker_page import check, open_checker
+from playwright.sync_api import Browser, Page, Response, Route
+from support import Case, all_cases
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CASE = next(case for case in all_cases() if case.path.name == "client-cert-expired")
+IMAGE = "**/assets/pyodide/snapshot-*.bin.gz"
+MANIFEST = "**/assets/pyodide/snapshot-manifest.json"
+FALLBACK = "The checker starts Python without its snapshot: "
+# What the page may download to boot from the image, at most, against the normal boot.
+MOST_BYTES_AGAINST_NORMAL = 1.2
+
+
+def texts(case: Case) -> dict[str, str | None]:
+    return {box: case.text(box) for box in ("tailscale_status", "kubeconfig", "kubectl_output")}
+
+
+class Seen:
+    """What a page asked for under assets/pyodide/, and the worker's fallback warnings."""
+
+    def __init__(self, page: Page) -> None:
+        self.files: dict[str, int] = {}
+        self.fallbacks: list[str] = []
+        page.on("response", self.response)
+        page.on(
+            "console",
+            lambda m: (
+                self.fallbacks.append(m.text[len(FALLBACK) :])
+                if m.text.startswith(FALLBACK)
+                else None
+            ),
+        )
+
+    def response(self, response: Response) -> None:
+        _, found, name = response.url.partition("/assets/pyodide/")
+        if found and response.ok:
+            self.files[name] = int(response.headers.get("content-length", "0"))
+
+
+@pytest.fixture
+def seen(page: Page) -> Seen:
+    return Seen(page)
+
+
+def boots_and_checks(page: Page, site_url: str) -> None:
+    open_checker(page, site_url)
+    shown = check(page, texts(CASE), CASE.role, now=CASE.now, tailnets=CASE.tailnets)
+    assert (shown.state, shown.verdict) == ("done", CASE.verdict), shown.text
+
+
+def manifest_of(page: Page, site_url: str) -> dict[str, Any]:
+    manifest: dict[str, Any] = page.request.get(
+        site_url + "assets/pyodide/snapshot-manifest.json"
+    ).json()
+    return manifest
+
+
+def test_the_page_boots_from_the_image(page: Page, site_url: str, seen: Seen) -> None:
+    boots_and_checks(page, site_url)
+
+    assert seen.fallbacks == []
+    manifest = manifest_of(page, site_url)
+    assert set(seen.files) == {
+        "snapshot-manifest.json",
+        "pyodide-lock.json",
+        "pyodide.mjs",
+        "pyodide.asm.mjs",
+        "pyodide.asm.wasm",
+        manifest["image"]["file_name"],
+        manifest["stdlib"]["file_name"],
+        *manifest["wheels"],
+    }
+    assert sum(seen.files.values()) == manifest["boot_bytes"] + seen.files["snapshot-manifest.json"]
+
+
+def test_the_image_costs_at_most_a_fifth_more_bytes_than_the_normal_boot(
+    browser: Browser, site_url: str, site_url_without_snapshot: str
+) -> None:
+    downloaded = {}
+    for url in (site_url, site_url_without_snapshot):
+        context = browser.new_context()
+        page = context.new_page()
+        seen = Seen(page)
+        open_checker(page, url)
+        context.close()
+        downloaded[url] = sum(seen.files.values())
+    assert downloaded[site_url] <= MOST_BYTES_AGAINST_NORMAL * downloaded[site_url_without_snapshot]
+
+
+def changed_manifest(change: Callable[[dict[str, Any]], None]) -> Callable[[Route], None]:
+    def handle(route: Route) -> None:
+        response = route.fetch()
+        manifest = response.json()
+        change(manifest)
+        route.fulfill(response=response, body=json.dumps(manifest))
+
+    return handle
+
+
+def test_a_missing_image_falls_back(page: Page, site_url: str, seen: Seen) -> None:
+    page.route(IMAGE, lambda route: route.fulfill(status=404, body="Not Found"))
+    boots_and_checks(page, site_url)
+
+    [reason] = seen.fallbacks
+    assert reason.startswith("snapshot-") and ".bin.gz: 404" in reason
+    assert "python_stdlib.zip" in "".join(seen.files)
+
+
+def test_a_corrupt_image_falls_back(page: Page, site_url: str, seen: Seen) -> None:
+    page.route(IMAGE, lambda route: route.fulfill(status=200, body=b"\x1f\x8b" + b"garbage" * 999))
+    boots_and_checks(page, site_url)
+
+    [reason] = seen.fallbacks
+    assert reason.startswith("snapshot-") and ".bin.gz: " in reason
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (
+            lambda manifest: manifest.update(lock_sha256="0" * 64),
+            "it was made with other wheels than pyodide-lock.json lists",
+        ),
+        (
+            lambda manifest: manifest.update(pyodide="0.0.0"),
+            "it is for Pyodide 0.0.0, the page runs ",
+        ),
+    ],
+    ids=["other wheels", "another Pyodide"],
+)
+def test_an_image_made_for_something_else_is_not_even_downloaded(
+    page: Page,
+    site_url: str,
+    seen: Seen,
+    change: Callable[[dict[str, Any]], None],
+    reason: str,
+) -> None:
+    page.route(MANIFEST, changed_manifest(change))
+    boots_and_checks(page, site_url)
+
+    [warned] = seen.fallbacks
+    assert warned.startswith(reason)
+    assert not any(name.endswith(".bin.gz") for name in seen.files)
+
+
+def test_an_image_made_against_another_webassembly_is_not_restored(
+    page: Page, site_url: str, seen: Seen
+) -> None:
+    page.route(MANIFEST, changed_manifest(lambda m: m["image"].update(base_sha256="0" * 64)))
+    boots_and_checks(page, site_url)
+
+    assert seen.fallbacks == ["it was made against another pyodide.asm.wasm"]
