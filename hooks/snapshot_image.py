@@ -23,6 +23,7 @@ import codecs
 import gc
 import importlib
 import importlib.machinery
+import importlib.util
 import json
 import linecache
 import sys
@@ -148,30 +149,63 @@ def sample_reports() -> str:
     return json.dumps([json.loads(run(request)) for request in sample_requests()])
 
 
-def imported_by(package: ModuleType) -> set[str]:
-    """Every module the package's source files import, at the top or inside functions."""
-    names: set[str] = set()
+class Imports(ast.NodeVisitor):
+    """What a source file imports, at the top or inside functions; not for type checkers.
+
+    `from a import b` names a module `a` and maybe a submodule `a.b`.
+    """
+
+    def __init__(self) -> None:
+        self.modules: set[str] = set()
+        self.maybe_modules: set[str] = set()
+
+    def visit_If(self, node: ast.If) -> None:
+        # `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`) imports only for type checkers.
+        if getattr(node.test, "id", getattr(node.test, "attr", None)) == "TYPE_CHECKING":
+            for child in node.orelse:
+                self.visit(child)
+        else:
+            self.generic_visit(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.modules.update(alias.name for alias in node.names)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.module and not node.level:
+            self.modules.add(node.module)
+            self.maybe_modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def imported_by(package: ModuleType) -> Imports:
+    """What the package's modules import, and the modules themselves, except the CLI's."""
+    imports = Imports()
     root = Path(next(iter(package.__path__)))
     for path in sorted(root.rglob("*.py")):
         parts = path.relative_to(root.parent).with_suffix("").parts
         module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        if module in NOT_IN_THE_PAGE:
-            continue
-        names.add(module)
-        for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-            if isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names.add(node.module)
-    return names
+        if module not in NOT_IN_THE_PAGE:
+            imports.modules.add(module)
+            imports.visit(ast.parse(path.read_bytes(), str(path)))
+    return imports
+
+
+def is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # the parent is a module, not a package
+        return False
 
 
 def prepare() -> str:
     """Get the interpreter ready for the image; returns the sample reports made before it."""
     import checker
 
-    for name in sorted(imported_by(checker)):
+    imports = imported_by(checker)
+    for name in sorted(imports.modules):
         importlib.import_module(name)
+    for name in sorted(imports.maybe_modules):
+        if is_module(name):
+            importlib.import_module(name)
     for name in CODECS:
         codecs.lookup(name)
     reports = sample_reports()
