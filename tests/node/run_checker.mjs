@@ -1,12 +1,15 @@
 // Run checker.api.run inside real Pyodide under Node.js, offline: the runtime from
 // node_modules/pyodide, the wheels and lock from a built site's assets/pyodide/.
 //
-//   node tests/node/run_checker.mjs SITE_DIR REQUESTS_JSON [wheels|snapshot] > responses.json
+//   node tests/node/run_checker.mjs SITE_DIR REQUESTS_JSON [wheels|bytecode|snapshot] > responses.json
 //
 // REQUESTS_JSON: a file with a JSON list of request strings; stdout: {python, responses,
-// fetched_on_demand}. `snapshot` restores the site's memory image (snapshot_boot.mjs)
-// instead of loading the wheels; fetched_on_demand lists what the restored Python had
-// to fetch because it was not in the image.
+// fetched_on_demand, imported_from_source}. `snapshot` restores the site's memory image
+// (snapshot_boot.mjs) instead of loading the wheels; fetched_on_demand lists what the
+// restored Python had to fetch because it was not in the image. `bytecode` boots the way
+// the page's worker does without an image: the standard library and the package zips
+// compiled at build time (hooks/pyodide_bytecode.py); imported_from_source lists the
+// modules it still had to compile.
 // Any attempt to fetch over the network fails the run: everything must be local.
 
 import { readFileSync } from "node:fs";
@@ -32,6 +35,24 @@ let pyodide;
 let fetched = [];
 if (process.argv[4] === "snapshot") {
   ({ pyodide, fetched } = await restoreFromSite(process.argv[2], log));
+} else if (process.argv[4] === "bytecode") {
+  const bytecode = path.join(assets, "bytecode") + path.sep;
+  const manifest = JSON.parse(readFileSync(`${bytecode}manifest.json`, "utf-8"));
+  const { loadPyodide } = await import(path.join(runtime, "pyodide.mjs"));
+  pyodide = await loadPyodide({
+    indexURL: runtime,
+    lockFileURL: path.join(assets, "pyodide-lock.json"),
+    packageBaseUrl: assets,
+    stdLibURL: bytecode + manifest.stdlib.file_name,
+    stdout: log,
+    stderr: log,
+  });
+  pyodide.FS.mkdirTree("/checker-packages");
+  const sysPath = pyodide.pyimport("sys").path;
+  for (const { file_name } of manifest.packages) {
+    pyodide.FS.writeFile(`/checker-packages/${file_name}`, readFileSync(bytecode + file_name));
+    sysPath.append(`/checker-packages/${file_name}`);
+  }
 } else {
   const { loadPyodide } = await import(path.join(runtime, "pyodide.mjs"));
   pyodide = await loadPyodide({
@@ -49,4 +70,20 @@ const version = pyodide.runPython("import sys; sys.version");
 
 const requests = JSON.parse(readFileSync(process.argv[3], "utf-8"));
 const responses = requests.map((request) => run(request));
-process.stdout.write(JSON.stringify({ python: version, responses, fetched_on_demand: fetched }));
+const fromSource =
+  process.argv[4] === "bytecode"
+    ? pyodide
+        .runPython(
+          `import sys; [name for name, module in sys.modules.items()
+           if (getattr(module.__spec__, "origin", None) or "").endswith(".py")]`,
+        )
+        .toJs()
+    : [];
+process.stdout.write(
+  JSON.stringify({
+    python: version,
+    responses,
+    fetched_on_demand: fetched,
+    imported_from_source: fromSource,
+  }),
+);

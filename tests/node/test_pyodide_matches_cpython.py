@@ -2,8 +2,9 @@
 
 Pyodide is loaded from node_modules and the checker wheel, its dependencies and the
 lock from the built site, exactly what the browser gets, so a difference between
-CPython and the browser's Python shows up here without a browser. Both ways the page
-boots are checked: loading the wheels, and restoring the site's memory image.
+CPython and the browser's Python shows up here without a browser. Every way Python can
+boot is checked: loading the wheels; the page's normal boot, from the bytecode the build
+compiles; and restoring the site's memory image.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from support import REPO, Case, all_cases
 pytestmark = [pytest.mark.node, pytest.mark.slow]
 
 RUNNER = Path(__file__).with_name("run_checker.mjs")
-# The two ways the page boots Python: load the wheels, or restore the memory image.
-BOOTS = ("wheels", "snapshot")
+# Load the wheels; the page's normal boot (bytecode); restore the memory image.
+BOOTS = ("wheels", "bytecode", "snapshot")
 CASES = all_cases()
 # Cases without a capture time are checked "now": the same instant for both runtimes.
 NOW = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -76,7 +77,12 @@ def pyodide_run(
     assert result.returncode == 0, f"Pyodide under Node.js failed:\n{result.stderr}"
     out: dict[str, Any] = json.loads(result.stdout)
     responses = dict(zip([c.name for c in CASES], out["responses"], strict=True))
-    return {"python": out["python"], "fetched_on_demand": out["fetched_on_demand"], **responses}
+    return {
+        "python": out["python"],
+        "fetched_on_demand": out["fetched_on_demand"],
+        "imported_from_source": out["imported_from_source"],
+        **responses,
+    }
 
 
 def test_runs_the_browsers_python(pyodide_run: dict[str, Any]) -> None:
@@ -89,6 +95,13 @@ def test_the_corpus_needs_no_module_outside_the_image(pyodide_run: dict[str, Any
     # A restored image starts with an empty standard library and fetches the real one
     # only when a module it lacks is imported: the corpus must never need that.
     assert pyodide_run["fetched_on_demand"] == []
+
+
+@pytest.mark.parametrize("pyodide_run", ["bytecode"], indirect=True)
+def test_the_corpus_compiles_no_source(pyodide_run: dict[str, Any]) -> None:
+    # The build compiles what Pyodide's start-up and a sample check import; a module the
+    # corpus imports from source would work, but slowly: the sample must import it too.
+    assert pyodide_run["imported_from_source"] == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

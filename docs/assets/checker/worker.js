@@ -1,5 +1,6 @@
 // The checker's Python, off the main thread: boot Pyodide from this site, load the
-// checker wheel, then answer {type: "run", id, request} with checker.api.run(request).
+// checker and its dependencies, then answer {type: "run", id, request} with
+// checker.api.run(request).
 //
 // Every URL is absolute and on this site: Pyodide resolves relative URLs
 // inconsistently, and anything it cannot find locally it would fetch from a CDN.
@@ -8,31 +9,57 @@ import { loadPyodide, version } from "../pyodide/pyodide.mjs";
 import { bootFromSnapshot } from "./snapshot.js";
 
 const RUNTIME = new URL("../pyodide/", import.meta.url).href;
+const BYTECODE = new URL("bytecode/", RUNTIME).href;
+const PACKAGES_DIR = "/checker-packages";
 const STEPS = 3;
 
 function progress(step, text) {
   postMessage({ type: "progress", step, steps: STEPS, text });
 }
 
+// The normal boot. Pyodide ships its standard library as source and the wheels hold
+// source, and compiling it was most of the time Python took to start; the site build
+// compiles it instead (hooks/pyodide_bytecode.py). So Python starts with the bytecode/
+// standard library, and the checker's packages are bytecode zips on sys.path: fetched
+// while Python starts, checked against bytecode/manifest.json, never installed.
 async function boot() {
-  progress(0, "Downloading Python for the checker (about 13 MB, once)…");
+  progress(0, "Downloading Python for the checker (about 15 MB, once)…");
+  const packages = downloadPackages();
+  packages.catch(() => {}); // awaited below, after loadPyodide
   const pyodide = await loadPyodide({
     indexURL: RUNTIME,
     lockFileURL: new URL("pyodide-lock.json", RUNTIME).href,
     packageBaseUrl: RUNTIME,
+    stdLibURL: new URL("python_stdlib.zip", BYTECODE).href,
     stdout: () => {},
     stderr: (text) => console.warn(text),
   });
   progress(1, "Loading the checker…");
-  await pyodide.loadPackage("checker", {
-    messageCallback: () => {},
-    errorCallback: (text) => console.warn(text),
-    checkIntegrity: true,
-  });
+  pyodide.FS.mkdirTree(PACKAGES_DIR);
+  const path = pyodide.pyimport("sys").path;
+  for (const { fileName, bytes } of await packages) {
+    pyodide.FS.writeFile(`${PACKAGES_DIR}/${fileName}`, bytes);
+    path.append(`${PACKAGES_DIR}/${fileName}`);
+  }
+  path.destroy();
   progress(2, "Starting the checker…");
   const run = pyodide.pyimport("checker.api").run;
   progress(3, "Ready.");
   return run;
+}
+
+async function downloadPackages() {
+  const response = await fetch(new URL("manifest.json", BYTECODE));
+  if (!response.ok) throw new Error(`bytecode/manifest.json: ${response.status}`);
+  const { packages } = await response.json();
+  return Promise.all(
+    packages.map(async ({ file_name: fileName, integrity }) => {
+      // The browser checks the download against the manifest's sha256.
+      const zip = await fetch(new URL(fileName, BYTECODE), { integrity });
+      if (!zip.ok) throw new Error(`bytecode/${fileName}: ${zip.status}`);
+      return { fileName, bytes: new Uint8Array(await zip.arrayBuffer()) };
+    }),
+  );
 }
 
 // A memory image of the booted checker when the site has one (snapshot.js), else the

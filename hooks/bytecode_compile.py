@@ -1,0 +1,155 @@
+"""Compile the Python that the checker page imports to bytecode, inside Pyodide itself.
+
+This module runs inside Pyodide under Node.js (hooks/make_bytecode.mjs), never in the
+site build's own Python: bytecode is only valid for the exact Python that made it,
+and Pyodide's is 3.14 on WebAssembly.
+
+Pyodide ships its standard library and the wheels ship their modules as source, so
+every page load compiled the ~170 standard modules that Pyodide's start-up and the
+checker import, and all of the checker, ruamel.yaml and asn1crypto: most of the time
+Python took to start. `compile_all` writes, into `out`:
+
+- `python_stdlib.zip`: Pyodide's standard library zip with every module imported here
+  (by Pyodide's start-up, by `import checker.api` and by a sample check) as bytecode in
+  place of its source; every other module stays source, so a rare import still works;
+- for each wheel, `<wheel name>.zip`: the wheel with every module as bytecode, to be
+  put on `sys.path` as it is (zipimport), not installed. Its RECORD, which lists the
+  source files, is left out.
+
+The bytecode is "unchecked hash-based" (PEP 552): Python uses it without looking for
+the source. It sits where the source was (`module.pyc`), where zipimport looks first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import py_compile
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+# A made-up check, so that what the checker imports when it first runs is compiled too.
+SAMPLE_KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+- name: sample
+  cluster: {server: "https://100.64.0.2:6443"}
+contexts:
+- name: sample
+  context: {cluster: sample, user: me}
+current-context: sample
+users:
+- name: me
+  user: {token: unused}
+"""
+SAMPLE_STATUS = {
+    "BackendState": "Running",
+    "Self": {"HostName": "laptop", "TailscaleIPs": ["100.64.0.1"], "Online": True},
+    "CurrentTailnet": {"Name": "sample@example"},
+    "Peer": {},
+}
+
+
+def sample_request() -> str:
+    return json.dumps(
+        {
+            "tailscale_status": json.dumps(SAMPLE_STATUS),
+            "kubeconfig": SAMPLE_KUBECONFIG,
+            "kubectl_output": "Error from server (Forbidden): namespaces is forbidden",
+            "role": None,
+            "tailnets": ["sample@example"],
+            "now": "2026-01-01T00:00:00+00:00",
+            "organisation": {
+                "organisation": {"name": "Sample"},
+                "tailscale": {
+                    "identity_provider": "an identity provider",
+                    "admins": "an admin",
+                    "cluster_admins": "a cluster admin",
+                    "contact": "the sample team",
+                },
+                "kubernetes": {},
+                "roles": {
+                    "member": {
+                        "title": "Member",
+                        "tailnets": ["sample@example"],
+                        "sign_in": "a sample account",
+                    }
+                },
+            },
+        }
+    )
+
+
+def bytecode(source: bytes, name: str, work: Path) -> bytes:
+    """The .pyc for one module's source; `name` is where tracebacks say it came from."""
+    src, pyc = work / "module.py", work / "module.pyc"
+    src.write_bytes(source)
+    py_compile.compile(
+        str(src),
+        cfile=str(pyc),
+        dfile=name,
+        doraise=True,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+    )
+    return pyc.read_bytes()
+
+
+def rewrite(source_zip: Path, dest: Path, compile_it: set[str] | None, work: Path) -> int:
+    """Copy a zip, with the .py entries in `compile_it` (None: all) as .pyc; returns how many."""
+    compiled = 0
+    with zipfile.ZipFile(source_zip) as old, zipfile.ZipFile(dest, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            name = info.filename
+            if name.endswith(".dist-info/RECORD") and compile_it is None:
+                continue
+            if name.endswith(".py") and (compile_it is None or name in compile_it):
+                data = bytecode(data, f"{source_zip.name}/{name}", work)
+                name += "c"
+                compiled += 1
+            entry = zipfile.ZipInfo(name, date_time=info.date_time)
+            entry.external_attr = info.external_attr
+            new.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return compiled
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def compile_all(wheels: list[str], out: str) -> str:
+    """Import and run the checker from the wheels, then write the bytecode zips into out."""
+    out_dir = Path(out)
+    sys.path[:0] = wheels
+    from checker.api import run
+
+    run(sample_request())
+
+    stdlib = Path(os.__file__).parent
+    if stdlib.suffix != ".zip":
+        raise RuntimeError(f"Expected the standard library in a zip, found it at {stdlib}")
+    prefix = f"{stdlib}/"
+    imported = {
+        module.__file__[len(prefix) :]
+        for module in list(sys.modules.values())
+        if (getattr(module, "__file__", None) or "").startswith(prefix)
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        stdlib_zip = out_dir / "python_stdlib.zip"
+        files = {stdlib_zip.name: rewrite(stdlib, stdlib_zip, imported, work)}
+        for wheel in map(Path, wheels):
+            name = wheel.with_suffix(".zip").name
+            files[name] = rewrite(wheel, out_dir / name, None, work)
+    return json.dumps(
+        {
+            "python": sys.version,
+            "files": {
+                name: {"modules": modules, "sha256": sha256(out_dir / name)}
+                for name, modules in files.items()
+            },
+        }
+    )

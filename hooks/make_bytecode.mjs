@@ -1,0 +1,52 @@
+// Compile the checker page's Python to bytecode: hooks/pyodide_bytecode.py runs this
+// during the site build, with hooks/bytecode_compile.py as its Python side.
+//
+//   node hooks/make_bytecode.mjs RUNTIME_DIR ASSETS_DIR OUT_DIR
+//
+// RUNTIME_DIR is node_modules/pyodide; ASSETS_DIR the built site's assets/pyodide (the
+// lock and the wheels it lists). Writes the bytecode zips into OUT_DIR and prints what
+// the manifest needs as JSON. Offline: every fetch fails.
+
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const [runtime, assets, out] = process.argv.slice(2).map((p) => path.resolve(p) + path.sep);
+
+globalThis.fetch = (resource) => {
+  throw new Error(`bytecode is compiled offline, but Pyodide fetched ${resource}`);
+};
+
+const log = (text) => process.stderr.write(`${text}\n`);
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+const { loadPyodide } = await import(pathToFileURL(path.join(runtime, "pyodide.mjs")).href);
+const lockFile = path.join(assets, "pyodide-lock.json");
+const pyodide = await loadPyodide({
+  indexURL: runtime,
+  lockFileURL: lockFile,
+  packageBaseUrl: assets,
+  stdout: log,
+  stderr: log,
+});
+
+// The wheels the lock lists, checked against it.
+pyodide.FS.mkdirTree("/bytecode/wheels");
+pyodide.FS.mkdirTree("/bytecode/out");
+const wheels = Object.values(JSON.parse(readFileSync(lockFile, "utf-8")).packages).map(
+  ({ file_name, sha256: expected }) => {
+    const bytes = readFileSync(path.join(assets, file_name));
+    if (sha256(bytes) !== expected) throw new Error(`${file_name} does not match the lock`);
+    pyodide.FS.writeFile(`/bytecode/wheels/${file_name}`, bytes);
+    return `/bytecode/wheels/${file_name}`;
+  },
+);
+pyodide.FS.writeFile("/bytecode/bytecode_compile.py", readFileSync(path.join(here, "bytecode_compile.py")));
+pyodide.runPython("import sys; sys.path.insert(0, '/bytecode')");
+const made = JSON.parse(pyodide.pyimport("bytecode_compile").compile_all(pyodide.toPy(wheels), "/bytecode/out"));
+
+for (const name of Object.keys(made.files)) {
+  writeFileSync(path.join(out, name), pyodide.FS.readFile(`/bytecode/out/${name}`));
+}
+process.stdout.write(JSON.stringify(made));
