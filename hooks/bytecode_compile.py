@@ -14,7 +14,8 @@ Python took to start. `compile_all` writes, into `out`:
   place of its source; every other module stays source, so a rare import still works;
 - for each wheel, `<wheel name>.zip`: the wheel with every module as bytecode, to be
   put on `sys.path` as it is (zipimport), not installed. Its RECORD, which lists the
-  source files, is left out.
+  source files, is left out. The checker's also holds its catalogue already parsed
+  (checker.catalogue.PARSED_NAME), which it reads instead of parsing the YAML.
 
 The bytecode is "unchecked hash-based" (PEP 552): Python uses it without looking for
 the source. It sits where the source was (`module.pyc`), where zipimport looks first.
@@ -97,8 +98,17 @@ def bytecode(source: bytes, name: str, work: Path) -> bytes:
     return pyc.read_bytes()
 
 
-def rewrite(source_zip: Path, dest: Path, compile_it: set[str] | None, work: Path) -> int:
-    """Copy a zip, with the .py entries in `compile_it` (None: all) as .pyc; returns how many."""
+def rewrite(
+    source_zip: Path,
+    dest: Path,
+    compile_it: set[str] | None,
+    work: Path,
+    extra: dict[str, bytes] | None = None,
+) -> int:
+    """Copy a zip, with the .py entries in `compile_it` (None: all) as .pyc, and `extra`.
+
+    Returns how many modules it compiled.
+    """
     compiled = 0
     with zipfile.ZipFile(source_zip) as old, zipfile.ZipFile(dest, "w") as new:
         for info in old.infolist():
@@ -113,7 +123,21 @@ def rewrite(source_zip: Path, dest: Path, compile_it: set[str] | None, work: Pat
             entry = zipfile.ZipInfo(name, date_time=info.date_time)
             entry.external_attr = info.external_attr
             new.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+        for name, data in (extra or {}).items():
+            entry = zipfile.ZipInfo(name, date_time=info.date_time)
+            new.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
     return compiled
+
+
+def parsed_data(wheel: Path) -> dict[str, bytes]:
+    """Data files the package would parse at first use, already parsed (the catalogue)."""
+    from checker.catalogue import PARSED_NAME, parsed_catalogue
+
+    with zipfile.ZipFile(wheel) as archive:
+        if "checker/catalogue.yml" not in archive.namelist():
+            return {}
+        text = archive.read("checker/catalogue.yml").decode("utf-8")
+    return {f"checker/{PARSED_NAME}": parsed_catalogue(text).encode("utf-8")}
 
 
 def sha256(path: Path) -> str:
@@ -143,7 +167,7 @@ def compile_all(wheels: list[str], out: str) -> str:
         files = {stdlib_zip.name: rewrite(stdlib, stdlib_zip, imported, work)}
         for wheel in map(Path, wheels):
             name = wheel.with_suffix(".zip").name
-            files[name] = rewrite(wheel, out_dir / name, None, work)
+            files[name] = rewrite(wheel, out_dir / name, None, work, parsed_data(wheel))
     return json.dumps(
         {
             "python": sys.version,

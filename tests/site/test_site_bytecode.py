@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from support import REPO
 
+from checker.catalogue import PARSED_NAME, catalogue_from_data, load_catalogue
+
 pytestmark = [pytest.mark.slow]
 
 # A .pyc starts with the magic number of the Python that made it, then its flags:
@@ -65,6 +67,8 @@ def test_each_package_zip_is_its_wheel_with_bytecode_for_source(site_dir: Path) 
                 for name in wheel.namelist()
                 if not name.endswith(".dist-info/RECORD")
             }
+        if package["name"] == "checker":
+            expected.add(f"checker/{PARSED_NAME}")
         with zipfile.ZipFile(assets / "bytecode" / package["file_name"]) as compiled:
             assert set(compiled.namelist()) == expected
             pycs = [name for name in compiled.namelist() if name.endswith(".pyc")]
@@ -88,3 +92,11 @@ def test_the_standard_library_has_bytecode_for_what_the_checker_imports(site_dir
     # Pyodide's start-up, the checker's own imports, and not what the page never uses.
     assert {"asyncio/base_events.pyc", "ipaddress.pyc", "json/decoder.pyc"} <= pycs
     assert "argparse.pyc" not in pycs
+
+
+def test_the_checker_reads_the_catalogue_the_yaml_says(site_dir: Path) -> None:
+    (checker,) = (p for p in manifest(site_dir)["packages"] if p["name"] == "checker")
+    with zipfile.ZipFile(site_dir / "assets/pyodide/bytecode" / checker["file_name"]) as archive:
+        parsed = json.loads(archive.read(f"checker/{PARSED_NAME}"))
+    assert catalogue_from_data(parsed) == load_catalogue()
+    assert not (REPO / "checker" / PARSED_NAME).exists()
