@@ -20,7 +20,10 @@ const STATUS_WORDS = {
   warning: "warning",
   not_checked: "not checked",
 };
+// Typing is checked once it pauses; a paste, a drop, an opened file or a role is a
+// whole answer and is checked at once.
 const DEBOUNCE_MS = 150;
+const WHOLE_TEXT = new Set(["insertFromPaste", "insertFromPasteAsQuotation", "insertFromDrop"]);
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const SITE_ROOT = new URL("../../", import.meta.url);
 
@@ -192,12 +195,12 @@ export function mount(report) {
     setState("error");
   }
 
-  function schedule() {
+  function schedule(delay = DEBOUNCE_MS) {
     clearTimeout(timer);
     // Before the runtime is ready, the check runs once it is (see below).
     if (ready) {
       setState("checking");
-      timer = setTimeout(check, DEBOUNCE_MS);
+      timer = setTimeout(check, delay);
     }
   }
 
@@ -317,11 +320,11 @@ export function mount(report) {
   // --- input: paste, type, open or drop a file ----------------------------------------
 
   for (const [box, textarea] of Object.entries(inputs)) {
-    textarea.addEventListener("input", () => {
+    textarea.addEventListener("input", (event) => {
       fileProblem = null;
-      schedule();
+      schedule(WHOLE_TEXT.has(event.inputType) ? 0 : DEBOUNCE_MS);
     });
-    textarea.addEventListener("change", schedule);
+    textarea.addEventListener("change", () => schedule());
     const container = textarea.closest("[data-checker-box]") || textarea;
     const picker = page.querySelector(`[data-checker-file="${box}"]`);
     picker?.addEventListener("change", () => {
@@ -344,7 +347,7 @@ export function mount(report) {
       }
     });
   }
-  role.addEventListener("change", schedule);
+  role.addEventListener("change", () => schedule(0));
 
   async function loadFile(box, file) {
     if (file.size > MAX_FILE_BYTES) {
@@ -354,7 +357,7 @@ export function mount(report) {
     }
     inputs[box].value = await file.text();
     fileProblem = null;
-    schedule();
+    schedule(0);
   }
 
   // --- boot, then check whatever is already there -------------------------------------
