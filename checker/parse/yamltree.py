@@ -69,21 +69,27 @@ def load(text: str) -> tuple[Any, YamlProblem | None]:
         # ruamel's scanner slows down quadratically with open flow collections
         # (`[[[[...`), so such text is refused before it is scanned.
         return None, YamlProblem("complexity", f"brackets are nested more than {MAX_DEPTH} deep")
+    blobs = _Blobs(text)
+    if blobs.values:
+        try:
+            return _load(blobs.text, blobs)
+        except _NotABlob:
+            pass
+    return _load(text, None)
+
+
+def _load(text: str, blobs: _Blobs | None) -> tuple[Any, YamlProblem | None]:
     try:
         # ruamel warns (ReusedAnchorWarning...) about odd but loadable YAML; the
         # text is the user's paste, so a warning is not ours to print or raise.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             documents = [d for d in _loader().compose_all(text) if not _is_empty(d)]
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        reason = error.problem or error.context or "invalid YAML"
-        return None, YamlProblem("syntax", f"{reason} (line {line})" if line else reason, line)
-    except YAMLError as error:
-        return None, YamlProblem("syntax", str(error).splitlines()[0] if str(error) else "invalid")
-    except RecursionError:
-        return None, YamlProblem("complexity", "the text is nested too deeply")
+    except (YAMLError, RecursionError) as error:
+        if blobs is not None:
+            # A problem is told from the text as pasted: load that instead.
+            raise _NotABlob from error
+        return None, _syntax_problem(error)
     if not documents:
         return None, None
     if len(documents) > 1:
@@ -94,9 +100,67 @@ def load(text: str) -> tuple[Any, YamlProblem | None]:
             second,
         )
     try:
-        return _Builder().build(documents[0]), None
+        return _Builder(blobs).build(documents[0]), None
     except _TooComplex as error:
         return None, YamlProblem("complexity", str(error))
+
+
+def _syntax_problem(error: YAMLError | RecursionError) -> YamlProblem:
+    if isinstance(error, RecursionError):
+        return YamlProblem("complexity", "the text is nested too deeply")
+    if isinstance(error, MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = error.problem or error.context or "invalid YAML"
+        return YamlProblem("syntax", f"{reason} (line {line})" if line else reason, line)
+    return YamlProblem("syntax", str(error).splitlines()[0] if str(error) else "invalid")
+
+
+class _NotABlob(Exception):
+    """A placeholder did not stand for a whole value: load the text as pasted."""
+
+
+class _Blobs:
+    """The text with each long base64 value swapped for a short placeholder.
+
+    Certificates, keys and tokens are most of a big kubeconfig's bytes, and the
+    pure-Python scanner reads a plain scalar one character at a time (~0.7 us each
+    on CPython, slower in the browser: a 1 MB kubeconfig took a second). A value of
+    256 or more base64 characters alone on its line after `key: ` is read as a
+    placeholder instead and put back when the values are built; the lines stay where
+    they were. Anything unexpected (a placeholder inside a longer value, any YAML
+    error) makes `load` read the text as pasted.
+    """
+
+    # With a letter past f, + or / and no 0x/0o/0b prefix, never an int, float, bool,
+    # null or timestamp: a string however it is read.
+    _VALUE = re.compile(
+        r"^([ \t]*(?:-[ \t]+)?[A-Za-z0-9_.-]+:[ \t]+)"
+        r"((?!0[xXoObB])(?=[A-Za-z0-9+/=._-]*[g-zG-Z+/])[A-Za-z0-9+/=._-]{256,})[ \t]*$",
+        re.MULTILINE,
+    )
+    _MARK = "zzblob"
+
+    def __init__(self, text: str) -> None:
+        self.values: dict[str, str] = {}
+        if self._MARK in text:
+            self.text = text
+            return
+
+        def swap(match: re.Match[str]) -> str:
+            placeholder = f"{self._MARK}{len(self.values)}"
+            self.values[placeholder] = match[2]
+            return match[1] + placeholder
+
+        self.text = self._VALUE.sub(swap, text)
+
+    def value(self, raw: str) -> str:
+        found = self.values.get(raw)
+        if found is not None:
+            return found
+        if self._MARK in raw:
+            raise _NotABlob(raw)
+        return raw
 
 
 _BRACKET = re.compile(r"[\[\]{}]")
@@ -126,9 +190,10 @@ class _TooComplex(Exception):
 class _Builder:
     """Node graph -> YamlMap/YamlList/scalars, sharing aliased nodes."""
 
-    def __init__(self) -> None:
+    def __init__(self, blobs: _Blobs | None = None) -> None:
         self.done: dict[int, Any] = {}
         self.size: dict[int, int] = {}
+        self.blobs = blobs
 
     def build(self, root: Node) -> Any:
         self._measure(root)
@@ -171,7 +236,7 @@ class _Builder:
             mapping.lines = {}
             self.done[key] = mapping
             for k, v in node.value:
-                name = _scalar_text(k)
+                name = self._text(_scalar_text(k))
                 if name in mapping:
                     # client-go's decoder rejects duplicate keys; the first is kept here
                     # and the kubeconfig layer needs nothing more precise.
@@ -190,8 +255,13 @@ class _Builder:
             value = items
         else:
             value = _scalar(node)
+            if isinstance(value, str):
+                value = self._text(value)
             self.done[key] = value
         return value
+
+    def _text(self, text: str) -> str:
+        return text if self.blobs is None else self.blobs.value(text)
 
 
 def _children(node: Node) -> list[Node]:
