@@ -62,6 +62,12 @@ function boot() {
   return booted;
 }
 
+// Start Python before the checker page is open (mount.js: the reader is about to
+// open it). Its errors are the page's to show, once it mounts.
+export function prepare() {
+  boot().catch(() => {});
+}
+
 async function runChecker(request) {
   await boot();
   const id = nextId++;
