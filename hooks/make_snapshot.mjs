@@ -3,25 +3,27 @@
 //
 //   node hooks/make_snapshot.mjs RUNTIME_DIR ASSETS_DIR OUT_DIR
 //
-// RUNTIME_DIR is node_modules/pyodide; ASSETS_DIR the built site's assets/pyodide (the
-// lock and the wheels it lists); OUT_DIR holds stdlib.zip, the empty standard library
-// the page restores with, and receives image.bin.gz. Prints what the manifest needs as
-// JSON. Offline: every fetch fails, everything comes from the three directories.
+// RUNTIME_DIR is node_modules/pyodide; ASSETS_DIR the built site's assets/pyodide (its
+// lock); OUT_DIR holds what the page restores with besides the image: stdlib.zip (the
+// empty standard library) and site-packages.tar.gz (the lock's wheels, unpacked), and
+// receives image.bin.gz. Prints what the manifest needs as JSON. Offline: every fetch
+// fails, everything comes from the three directories.
 //
-// The image: Pyodide after the wheels are unpacked and hooks/snapshot_image.py has
-// imported and warmed up the checker; free memory zeroed (it compresses to nothing);
-// the memory stored as its difference from the memory the WebAssembly starts with. The
-// build then restores the image, the way the page does, and checks that the restored
-// checker gives the same reports on the samples before it keeps the image.
+// The image: Pyodide after site-packages is in place and hooks/snapshot_image.py has
+// imported and warmed up the checker; free memory zeroed; the memory stored as its
+// difference from the memory the WebAssembly starts with, and without its runs of
+// zeros (the "holes"). The build then restores the image with the page's own code
+// and checks that the restored checker gives the same reports on the samples before
+// it keeps the image.
 
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { memoryOffset, restoring, xorInto } = await import(
+const { inflateInto, memoryOffset, restoring, untar, xorInto } = await import(
   pathToFileURL(path.join(here, "..", "docs", "assets", "checker", "snapshot.js")).href
 );
 const [runtime, assets, out] = process.argv.slice(2).map((p) => path.resolve(p) + path.sep);
@@ -30,20 +32,15 @@ globalThis.fetch = (resource) => {
   throw new Error(`the snapshot is made offline, but Pyodide fetched ${resource}`);
 };
 
+// Zeros are left out of the image in runs of whole blocks of this size.
+const HOLE_BLOCK = 65536;
 const log = (text) => process.stderr.write(`${text}\n`);
 const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 const { loadPyodide } = await import(pathToFileURL(path.join(runtime, "pyodide.mjs")).href);
 const factory = import(pathToFileURL(path.join(runtime, "pyodide.asm.mjs")).href);
 
-// The wheels the lock lists, checked against it.
 const lockFile = path.join(assets, "pyodide-lock.json");
-const wheels = Object.values(JSON.parse(readFileSync(lockFile, "utf-8")).packages).map(
-  ({ file_name, sha256: expected }) => {
-    const bytes = new Uint8Array(readFileSync(path.join(assets, file_name)));
-    if (sha256(bytes) !== expected) throw new Error(`${file_name} does not match the lock`);
-    return bytes;
-  },
-);
+const packedFiles = readFileSync(path.join(out, "site-packages.tar.gz"));
 const common = {
   indexURL: runtime,
   lockFileURL: lockFile,
@@ -72,7 +69,7 @@ const maker = await loadPyodide({
   },
 });
 const sitePackages = maker.runPython("import site; site.getsitepackages()[0]");
-for (const wheel of wheels) maker.unpackArchive(wheel, "wheel", { extractDir: sitePackages });
+untar(new Uint8Array(gunzipSync(packedFiles)), sitePackages, maker.FS);
 maker.FS.mkdirTree("/snapshot");
 const source = readFileSync(path.join(here, "snapshot_image.py"));
 maker.FS.writeFile("/snapshot/snapshot_image.py", source);
@@ -88,35 +85,70 @@ const modules = maker.runPython("import sys; len(sys.modules)");
 zeroFreeMemory(maker._module);
 
 // 2. The image, as its difference from the starting memory (which is non-zero only in
-// its first megabytes, the static data).
+// its first megabytes, the static data), gzipped without its runs of zero blocks.
 const image = maker.makeMemorySnapshot();
 let baseBytes = base.length;
 while (baseBytes > 0 && base[baseBytes - 1] === 0) baseBytes--;
 baseBytes = Math.ceil(baseBytes / 4) * 4;
 base = base.subarray(0, baseBytes);
 xorInto(image, memoryOffset(image), base);
-const made = { base_bytes: baseBytes, base_sha256: sha256(base) };
+const holes = zeroRuns(image, HOLE_BLOCK);
+const packed = gzipSync(withoutHoles(image, holes), { level: 9 });
+const made = {
+  file_name: "image.bin.gz",
+  sha256: sha256(packed),
+  raw_bytes: image.length,
+  holes,
+  base_bytes: baseBytes,
+  base_sha256: sha256(base),
+};
 
 // 3. Restore it the way the page does, and compare the reports.
-const copy = image.slice();
+const restoredImage = new Uint8Array(image.length);
+const filled = inflateInto(restoredImage, new Response(packed), made);
 const restored = await loadPyodide({
   ...common,
   stdLibURL: path.join(out, "stdlib.zip"),
-  _loadSnapshot: copy,
-  createPyodideModule: restoring(factory, copy, Promise.resolve(), made),
+  _loadSnapshot: restoredImage,
+  createPyodideModule: restoring(factory, restoredImage, filled, made),
 });
-for (const wheel of wheels) restored.unpackArchive(wheel, "wheel", { extractDir: sitePackages });
+const tar = new Uint8Array(gunzipSync(packedFiles).length);
+const files = { file_name: "site-packages.tar.gz", sha256: sha256(packedFiles) };
+await inflateInto(tar, new Response(packedFiles), files);
+untar(tar, sitePackages, restored.FS);
 const reports = restored.pyimport("snapshot_image").sample_reports();
 if (reports !== prepared) {
   log(`before the snapshot:\n${prepared}\nrestored:\n${reports}`);
   throw new Error("the restored checker reports differently from the one in the snapshot");
 }
 
-writeFileSync(path.join(out, "image.bin.gz"), gzipSync(image, { level: 9 }));
-const rawBytes = image.length;
-process.stdout.write(
-  JSON.stringify({ ...made, raw_bytes: rawBytes, site_packages: sitePackages, python, modules }),
-);
+writeFileSync(path.join(out, made.file_name), packed);
+const { file_name: _, ...manifest } = made;
+process.stdout.write(JSON.stringify({ ...manifest, site_packages: sitePackages, python, modules }));
+
+// [offset, length] of the runs of all-zero blocks of `block` bytes.
+function zeroRuns(bytes, block) {
+  const runs = [];
+  for (let at = 0; at < bytes.length; at += block) {
+    const end = Math.min(at + block, bytes.length);
+    if (bytes.subarray(at, end).some((byte) => byte !== 0)) continue;
+    const last = runs.at(-1);
+    if (last && last[0] + last[1] === at) last[1] += end - at;
+    else runs.push([at, end - at]);
+  }
+  return runs;
+}
+
+function withoutHoles(bytes, holes) {
+  const parts = [];
+  let at = 0;
+  for (const [offset, length] of holes) {
+    parts.push(bytes.subarray(at, offset));
+    at = offset + length;
+  }
+  parts.push(bytes.subarray(at));
+  return Buffer.concat(parts);
+}
 
 // Free heap memory still holds whatever was there before it was freed: allocating all
 // of it with calloc (which zeroes it) and freeing it again leaves zeros, which cost

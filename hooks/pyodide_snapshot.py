@@ -6,6 +6,8 @@ into assets/pyodide/: the runtime, the lock and the wheels it lists. It adds
 - `snapshot-<sha256>.bin.gz`: Pyodide's memory after the wheels are unpacked and the
   checker is imported and warmed up. hooks/make_snapshot.mjs makes it with Node.js and
   the pinned pyodide package, offline; hooks/snapshot_image.py is its Python side;
+- `site-packages-<sha256>.tar.gz`: the lock's wheels unpacked, as the image was made
+  with them (the file system is not in the image);
 - `snapshot-stdlib.zip`: the standard library the restored Python starts with: empty,
   since every module the checker uses is in the image;
 - `snapshot-manifest.json`: what the image was made with (Pyodide version, lock and
@@ -21,11 +23,13 @@ normal way (benchmarks/run.py builds both).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
 import shutil
 import subprocess
+import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
@@ -88,8 +92,27 @@ def cache_key(root: Path, runtime: Path, assets: Path) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
+def site_packages_tar(assets: Path, dest: Path) -> None:
+    """The lock's wheels unpacked (as unpackArchive does) into one reproducible tar.gz."""
+    lock = json.loads((assets / LOCK_NAME).read_text(encoding="utf-8"))
+    with (
+        dest.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as packed,
+        tarfile.open(fileobj=packed, mode="w", format=tarfile.USTAR_FORMAT) as tar,
+    ):
+        for package in sorted(lock["packages"].values(), key=lambda p: p["file_name"]):
+            with zipfile.ZipFile(assets / package["file_name"]) as wheel:
+                for info in wheel.infolist():
+                    if info.is_dir():
+                        continue
+                    entry = tarfile.TarInfo(info.filename)
+                    entry.size, entry.mode = info.file_size, 0o644
+                    with wheel.open(info) as data:
+                        tar.addfile(entry, data)
+
+
 def made_image(root: Path, runtime: Path, assets: Path, key: str) -> Path:
-    """The cache folder with image.bin.gz, image.json and stdlib.zip; made if missing."""
+    """The cache folder with what the page restores, and image.json; made if missing."""
     cache = root / CACHE_SUBDIR
     entry = cache / key
     if (entry / "image.json").is_file():
@@ -99,6 +122,7 @@ def made_image(root: Path, runtime: Path, assets: Path, key: str) -> Path:
     work = Path(tempfile.mkdtemp(prefix="making-", dir=cache))
     try:
         zipfile.ZipFile(work / "stdlib.zip", "w").close()
+        site_packages_tar(assets, work / "site-packages.tar.gz")
         result = subprocess.run(
             [node(), str(root / MAKER), str(runtime), str(assets), str(work)],
             capture_output=True, text=True, check=False,
@@ -121,49 +145,49 @@ def made_image(root: Path, runtime: Path, assets: Path, key: str) -> Path:
 
 
 def write_snapshot(root: Path, dest: Path) -> dict[str, Any]:
-    """Add the image, its empty standard library and the manifest to dest (assets/pyodide)."""
+    """Add the image, site-packages, the empty standard library and the manifest to dest."""
     runtime = pyodide_dir(root)
     key = cache_key(root, runtime, dest)
     entry = made_image(root, runtime, dest, key)
     made = json.loads((entry / "image.json").read_text(encoding="utf-8"))
 
-    digest = file_sha256(entry / "image.bin.gz")
-    image = f"snapshot-{digest[:16]}.bin.gz"
-    shutil.copyfile(entry / "image.bin.gz", dest / image)
-    shutil.copyfile(entry / "stdlib.zip", dest / STDLIB_NAME)
-
-    lock = json.loads((dest / LOCK_NAME).read_text(encoding="utf-8"))
-    wheels = {p["file_name"]: p["sha256"] for p in lock["packages"].values()}
-
     def size(*names: str) -> int:
         return sum((dest / name).stat().st_size for name in names)
+
+    def shipped(name: str, as_name: str) -> dict[str, Any]:
+        """Copy a file from the cache entry under as_name, {hash} being its sha256's start."""
+        digest = file_sha256(entry / name)
+        file_name = as_name.format(hash=digest[:16])
+        shutil.copyfile(entry / name, dest / file_name)
+        return {"file_name": file_name, "sha256": digest, "bytes": size(file_name)}
+
+    image = shipped("image.bin.gz", "snapshot-{hash}.bin.gz")
+    files = shipped("site-packages.tar.gz", "site-packages-{hash}.tar.gz")
+    with gzip.open(entry / "site-packages.tar.gz") as tar:
+        files["raw_bytes"] = len(tar.read())
+    stdlib = shipped("stdlib.zip", STDLIB_NAME)
+    lock = json.loads((dest / LOCK_NAME).read_text(encoding="utf-8"))
 
     manifest = {
         "pyodide": json.loads((runtime / "package.json").read_text(encoding="utf-8"))["version"],
         "python": made["python"],
         "lock_sha256": file_sha256(dest / LOCK_NAME),
-        "wheels": wheels,
-        "site_packages": made["site_packages"],
+        "wheels": {p["file_name"]: p["sha256"] for p in lock["packages"].values()},
         "image": {
-            "file_name": image,
-            "sha256": digest,
-            "bytes": size(image),
+            **image,
             "raw_bytes": made["raw_bytes"],
+            "holes": made["holes"],
             "base_bytes": made["base_bytes"],
             "base_sha256": made["base_sha256"],
             "modules": made["modules"],
         },
-        "stdlib": {
-            "file_name": STDLIB_NAME,
-            "sha256": file_sha256(dest / STDLIB_NAME),
-            "bytes": size(STDLIB_NAME),
-            "on_demand": ON_DEMAND_STDLIB,
-        },
+        "site_packages": {"path": made["site_packages"], **files},
+        "stdlib": {**stdlib, "on_demand": ON_DEMAND_STDLIB},
         # What the page downloads from assets/pyodide/ to boot from the image, besides
         # this manifest.
         "boot_bytes": size(
             "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", LOCK_NAME,
-            image, STDLIB_NAME, *wheels,
+            image["file_name"], files["file_name"], STDLIB_NAME,
         ),
         "cache_key": key,
     }  # fmt: skip

@@ -1,16 +1,14 @@
 // Restore the checker's memory image from a built site under Node.js, the way the page's
-// worker does (docs/assets/checker/snapshot.js), with the files read from disk instead
-// of downloaded.
+// worker does (with docs/assets/checker/snapshot.js), with the files read from disk
+// instead of downloaded.
 //
 // A Web Worker can fetch synchronously and Node.js cannot: `fetched` lists what the
 // restored Python asked for with a synchronous XMLHttpRequest (the standard library
 // on demand), answered here from the site's files.
 
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { gunzipSync } from "node:zlib";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const runtime = path.join(repo, "node_modules", "pyodide") + path.sep;
@@ -18,11 +16,13 @@ const runtime = path.join(repo, "node_modules", "pyodide") + path.sep;
 export async function restoreFromSite(siteDir, log) {
   const assets = path.join(path.resolve(siteDir), "assets", "pyodide") + path.sep;
   const manifest = JSON.parse(readFileSync(assets + "snapshot-manifest.json", "utf-8"));
-  const packed = readFileSync(assets + manifest.image.file_name);
-  if (createHash("sha256").update(packed).digest("hex") !== manifest.image.sha256) {
-    throw new Error(`${manifest.image.file_name} does not match the manifest`);
-  }
-  const image = new Uint8Array(gunzipSync(packed));
+  const { inflateInto, restoring, untar } = await import(
+    pathToFileURL(path.join(repo, "docs", "assets", "checker", "snapshot.js")).href
+  );
+  const inflated = (made) => {
+    const bytes = new Uint8Array(made.raw_bytes);
+    return [bytes, inflateInto(bytes, new Response(readFileSync(assets + made.file_name)), made)];
+  };
 
   const fetched = [];
   globalThis.XMLHttpRequest = class {
@@ -39,25 +39,21 @@ export async function restoreFromSite(siteDir, log) {
   };
 
   const { loadPyodide } = await import(pathToFileURL(runtime + "pyodide.mjs").href);
-  const { restoring } = await import(
-    pathToFileURL(path.join(repo, "docs", "assets", "checker", "snapshot.js")).href
-  );
   const factory = import(pathToFileURL(runtime + "pyodide.asm.mjs").href);
+  const [image, filled] = inflated(manifest.image);
+  const [tar, unpacked] = inflated(manifest.site_packages);
   const pyodide = await loadPyodide({
     indexURL: runtime,
     lockFileURL: assets + "pyodide-lock.json",
     packageBaseUrl: assets,
     stdLibURL: assets + manifest.stdlib.file_name,
     _loadSnapshot: image,
-    createPyodideModule: restoring(factory, image, Promise.resolve(), manifest.image),
+    createPyodideModule: restoring(factory, image, filled, manifest.image),
     stdout: log,
     stderr: log,
   });
-  const lock = JSON.parse(readFileSync(assets + "pyodide-lock.json", "utf-8"));
-  for (const { file_name } of Object.values(lock.packages)) {
-    const wheel = new Uint8Array(readFileSync(assets + file_name));
-    pyodide.unpackArchive(wheel, "wheel", { extractDir: manifest.site_packages });
-  }
+  await unpacked;
+  untar(tar, manifest.site_packages.path, pyodide.FS);
   const onDemand = pathToFileURL(assets + manifest.stdlib.on_demand).href;
   pyodide.pyimport("snapshot_image").standard_library_on_demand(onDemand);
   return { pyodide, fetched };

@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import json
 import shutil
+import tarfile
 import zipfile
 from pathlib import Path
 from types import ModuleType
@@ -55,7 +56,20 @@ def test_the_manifest_describes_what_the_site_ships(site_dir: Path) -> None:
     assert image["file_name"] == f"snapshot-{image['sha256'][:16]}.bin.gz"
     assert sha256(shipped / image["file_name"]) == image["sha256"]
     assert (shipped / image["file_name"]).stat().st_size == image["bytes"]
-    assert len(gzip.decompress((shipped / image["file_name"]).read_bytes())) == image["raw_bytes"]
+    holes = sum(length for _, length in image["holes"])
+    sparse = gzip.decompress((shipped / image["file_name"]).read_bytes())
+    assert len(sparse) + holes == image["raw_bytes"]
+
+    files = manifest["site_packages"]
+    assert files["file_name"] == f"site-packages-{files['sha256'][:16]}.tar.gz"
+    assert sha256(shipped / files["file_name"]) == files["sha256"]
+    with tarfile.open(shipped / files["file_name"]) as tar:
+        unpacked = {m.name: tar.extractfile(m).read() for m in tar if m.isfile()}  # type: ignore[union-attr]
+    in_wheels = {}
+    for wheel in manifest["wheels"]:
+        with zipfile.ZipFile(shipped / wheel) as archive:
+            in_wheels |= {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
+    assert unpacked == in_wheels
 
     stdlib = shipped / manifest["stdlib"]["file_name"]
     assert zipfile.ZipFile(stdlib).namelist() == []
@@ -63,7 +77,7 @@ def test_the_manifest_describes_what_the_site_ships(site_dir: Path) -> None:
     assert (shipped / manifest["stdlib"]["on_demand"]).is_file()
 
     boot = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json"]
-    boot += [image["file_name"], stdlib.name, *manifest["wheels"]]
+    boot += [image["file_name"], files["file_name"], stdlib.name]
     assert manifest["boot_bytes"] == sum((shipped / name).stat().st_size for name in boot)
 
 

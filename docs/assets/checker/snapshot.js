@@ -8,26 +8,27 @@
 //   was made with; anything that does not match is not used;
 // - the image is gzipped at build time and inflated here, whatever the host does. Its
 //   memory is stored as the difference from the memory pyodide.asm.wasm starts with, so
-//   the static data the WebAssembly file already carries is not downloaded twice;
-// - the file system is not in the image: the wheels the lock lists are unpacked again,
-//   and the standard library zip is an empty one (hooks/snapshot_image.py fetches the
-//   real one if a module that is not in memory is ever imported).
+//   the static data the WebAssembly file already carries is not downloaded twice, and
+//   without its long runs of zeros (the manifest lists these "holes");
+// - the file system is not in the image: site-packages comes as a tarball of exactly
+//   the files the image was made with (the lock's wheels, unpacked), and the standard
+//   library zip is an empty one (hooks/snapshot_image.py fetches the real one if a
+//   module that is not in memory is ever imported).
 //
 // Every problem throws; worker.js then boots Python the normal way.
 //
-// Node.js uses `restoring` too: the build checks each image it makes by restoring it.
+// The build uses `restoring`, `inflateInto` and `untar` too: it checks each image it
+// makes by restoring it this way under Node.js.
 
 const MANIFEST = "snapshot-manifest.json";
 const LOCK = "pyodide-lock.json";
 const PAGE_BYTES = 65536;
+const TAR_BLOCK = 512;
 
 export async function bootFromSnapshot({ loadPyodide, version, runtime, progress, stderr }) {
   if (typeof DecompressionStream !== "function") {
     throw new Error("this browser cannot inflate it (no DecompressionStream)");
   }
-  // Both ways of booting need this module: start loading it now.
-  const factory = import(new URL("pyodide.asm.mjs", runtime).href);
-  factory.catch(() => {});
   const [manifest, lock] = await Promise.all([
     download(runtime, MANIFEST, { cache: "no-cache" }).then((response) => response.json()),
     download(runtime, LOCK, { cache: "no-cache" }).then((response) => response.text()),
@@ -39,23 +40,25 @@ export async function bootFromSnapshot({ loadPyodide, version, runtime, progress
     throw new Error(`it was made with other wheels than ${LOCK} lists`);
   }
 
+  // Only now: parsing this big module would hold up the two small files above, and
+  // with them the start of the downloads below.
+  const factory = import(new URL("pyodide.asm.mjs", runtime).href);
+  factory.catch(() => {}); // reported where it is awaited
   const megabytes = Math.round(manifest.boot_bytes / 1e6);
   progress(0, `Downloading Python for the checker (about ${megabytes} MB, once)…`);
   // Pyodide takes the image's bytes before it starts its WebAssembly, but reads them
   // only after: the image fills in while the WebAssembly downloads and compiles.
-  const { image: made } = manifest;
+  const { image: made, site_packages: files } = manifest;
   const image = new Uint8Array(made.raw_bytes);
   const filled = download(runtime, made.file_name).then((response) =>
     inflateInto(image, response, made),
   );
   filled.catch(() => {}); // reported where it is awaited
-  const wheels = Promise.all(
-    Object.values(JSON.parse(lock).packages).map(async ({ file_name, sha256 }) => {
-      const response = await download(runtime, file_name, { integrity: integrity(sha256) });
-      return new Uint8Array(await response.arrayBuffer());
-    }),
+  const tar = new Uint8Array(files.raw_bytes);
+  const sitePackages = download(runtime, files.file_name).then((response) =>
+    inflateInto(tar, response, files),
   );
-  const [pyodide, unpacked] = await Promise.all([
+  const [pyodide] = await Promise.all([
     loadPyodide({
       indexURL: runtime,
       lockFileContents: lock,
@@ -66,13 +69,11 @@ export async function bootFromSnapshot({ loadPyodide, version, runtime, progress
       stdout: () => {},
       stderr,
     }),
-    wheels,
+    sitePackages,
   ]);
 
   progress(1, "Loading the checker…");
-  for (const wheel of unpacked) {
-    pyodide.unpackArchive(wheel, "wheel", { extractDir: manifest.site_packages });
-  }
+  untar(tar, files.path, pyodide.FS);
   const onDemand = new URL(manifest.stdlib.on_demand, runtime).href;
   pyodide.pyimport("snapshot_image").standard_library_on_demand(onDemand);
   progress(2, "Starting the checker…");
@@ -134,6 +135,64 @@ export function xorInto(image, offset, base) {
   for (let i = 0; i < base.length; i++) image[offset + i] ^= base[i];
 }
 
+// Inflate a gzipped download into `into` as it arrives, leaving the holes (runs of
+// zeros the build left out, [offset, length] in `into`) as they are, and check the
+// download's sha256.
+export async function inflateInto(into, response, { file_name: name, sha256: expected, holes }) {
+  const [packed, toInflate] = response.body.tee();
+  const digest = new Response(packed).arrayBuffer().then(sha256);
+  digest.catch(() => {}); // awaited below unless inflating fails first
+  const reader = toInflate.pipeThrough(new DecompressionStream("gzip")).getReader();
+  const skips = [...(holes ?? []), [into.length, 0]];
+  let at = 0;
+  let next = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      let chunk = value;
+      while (chunk.length) {
+        if (at === skips[next][0] && next < skips.length - 1) {
+          at += skips[next++][1];
+          continue;
+        }
+        const part = chunk.subarray(0, skips[next][0] - at);
+        if (!part.length) throw new Error("more bytes than expected");
+        into.set(part, at);
+        at += part.length;
+        chunk = chunk.subarray(part.length);
+      }
+    }
+  } catch (error) {
+    throw new Error(`${name}: ${error.message}`);
+  }
+  while (next < skips.length - 1 && at === skips[next][0]) at += skips[next++][1];
+  if ((await digest) !== expected) throw new Error(`${name}: not the sha256 the manifest says`);
+  if (at !== into.length) throw new Error(`${name}: ${into.length - at} bytes missing`);
+}
+
+// Write the files of a tar archive (ustar: regular files and folders) under `dir`.
+export function untar(tar, dir, FS) {
+  const text = (at, length) =>
+    new TextDecoder().decode(tar.subarray(at, at + length)).replace(/\0.*$/s, "");
+  for (let at = 0; at + TAR_BLOCK <= tar.length && tar[at] !== 0; ) {
+    const name = [text(at + 345, 155), text(at, 100)].filter(Boolean).join("/");
+    const size = parseInt(text(at + 124, 12).trim() || "0", 8);
+    const type = String.fromCharCode(tar[at + 156]);
+    const path = `${dir}/${name}`.replace(/\/$/, "");
+    at += TAR_BLOCK;
+    if (type === "5") {
+      FS.mkdirTree(path);
+    } else if (type === "0" || type === "\0") {
+      FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+      FS.writeFile(path, tar.subarray(at, at + size));
+    } else {
+      throw new Error(`${name}: a tar entry of type ${type}, expected a file or a folder`);
+    }
+    at += Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
+  }
+}
+
 async function download(runtime, name, options) {
   let response;
   try {
@@ -145,37 +204,7 @@ async function download(runtime, name, options) {
   return response;
 }
 
-// Inflate the download into image as it arrives, and check the download's sha256.
-async function inflateInto(image, response, { file_name: name, sha256: expected }) {
-  const [packed, toInflate] = response.body.tee();
-  const digest = new Response(packed).arrayBuffer().then(sha256);
-  digest.catch(() => {}); // awaited below unless inflating fails first
-  const reader = toInflate.pipeThrough(new DecompressionStream("gzip")).getReader();
-  let filled = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (filled + value.length > image.length) throw new Error("more bytes than expected");
-      image.set(value, filled);
-      filled += value.length;
-    }
-  } catch (error) {
-    throw new Error(`${name}: ${error.message}`);
-  }
-  if ((await digest) !== expected) throw new Error(`${name}: not the sha256 the manifest says`);
-  if (filled !== image.length) {
-    throw new Error(`${name}: expected ${image.length} bytes inflated, found ${filled}`);
-  }
-}
-
 async function sha256(data) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-// Subresource Integrity from a hex sha256: the browser checks the download itself.
-function integrity(hex) {
-  const bytes = hex.match(/../g).map((pair) => parseInt(pair, 16));
-  return `sha256-${btoa(String.fromCharCode(...bytes))}`;
 }
