@@ -1,8 +1,9 @@
 """The checker page boots from the site's memory image, and the normal way when it cannot.
 
 Whatever goes wrong with the image (missing, corrupt, made for other wheels, another
-Pyodide or another WebAssembly), the page gives the same verdict and the worker says
-why in the console. The corpus runs on both boots in test_checker_page.py.
+Pyodide or another WebAssembly, a browser that cannot inflate it), the page gives the
+same verdict and the worker says why in the console. The corpus runs on both boots in
+test_checker_page.py.
 """
 
 from __future__ import annotations
@@ -165,3 +166,18 @@ def test_an_image_made_against_another_webassembly_is_not_restored(
     boots_and_checks(page, site_url)
 
     assert seen.fallbacks == ["it was made against another pyodide.asm.wasm"]
+
+
+def test_a_browser_that_cannot_inflate_boots_the_normal_way(
+    page: Page, site_url: str, seen: Seen
+) -> None:
+    def without_decompression_streams(route: Route) -> None:
+        response = route.fetch()
+        script = "delete globalThis.DecompressionStream;\n" + response.text()
+        route.fulfill(response=response, body=script)
+
+    page.route("**/assets/checker/snapshot.js", without_decompression_streams)
+    boots_and_checks(page, site_url)
+
+    assert seen.fallbacks == ["this browser cannot inflate it (no DecompressionStream)"]
+    assert "snapshot-manifest.json" not in seen.files
