@@ -129,16 +129,16 @@ users:
         "kubectl_output": "Error from server (Forbidden): namespaces is forbidden: "
         'User "warm-up" cannot list resource "namespaces" in API group "" at the cluster scope',
     }
-    base = {"role": "member", "tailnets": [], "now": "2026-01-01T00:00:00+00:00"}
+    base = {"role": "member", "tailnets": [], "now": "2027-01-01T00:00:00+00:00"}
     swapped = {
         "tailscale_status": kubeconfig,
         "kubeconfig": "{not yaml: [",
         "kubectl_output": None,
     }
+    stopped = {"role": None, "tailscale_status": "Tailscale is stopped."}
     return [
-        json.dumps({**base, **texts, "organisation": sample_organisation()}),
-        json.dumps({**base, **swapped, "organisation": sample_organisation()}),
-        json.dumps({**base, "role": None, "tailscale_status": "Tailscale is stopped."}),
+        json.dumps({**base, **request, "organisation": sample_organisation()})
+        for request in (texts, swapped, stopped)
     ]
 
 
