@@ -32,19 +32,39 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-# A made-up check, so that what the checker imports when it first runs is compiled too.
-SAMPLE_KUBECONFIG = """apiVersion: v1
+# A made-up check, so that what the checker imports when it first runs is compiled too
+# (asn1crypto, for one, is imported when a certificate is read). The certificate is a
+# throw-away self-signed one (CN=sample, O=viewers, valid for 100 years), made with
+# openssl for this sample only.
+SAMPLE_CERTIFICATE = (
+    "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJuRENDQVVPZ0F3SUJBZ0lVU1ljQVcyTU1haGdW"
+    "ZFFyR1QwNjdUaWNlUVhBd0NnWUlLb1pJemowRUF3SXcKSXpFUE1BMEdBMVVFQXd3R2MyRnRjR3hsTVJB"
+    "d0RnWURWUVFLREFkMmFXVjNaWEp6TUNBWERUSTJNVEV5T0RFegpORGcxTVZvWUR6SXhNall4TVRBME1U"
+    "TTBPRFV4V2pBak1ROHdEUVlEVlFRRERBWnpZVzF3YkdVeEVEQU9CZ05WCkJBb01CM1pwWlhkbGNuTXdX"
+    "VEFUQmdjcWhrak9QUUlCQmdncWhrak9QUU1CQndOQ0FBUkdCNGY3Skw5OHh6QmcKK3M3N3pCVktJRmht"
+    "ZVNobWJ2dnQzNTJ0a1E1dWltSGtQRlZWcldBdUhHYStyekhscDl0c0M0bURQS1pENzRJcQpnbDdSREZN"
+    "T28xTXdVVEFkQmdOVkhRNEVGZ1FVWUZxWStjSmk4Vm9SUGtRdzdXVUlUdVI3bnZzd0h3WURWUjBqCkJC"
+    "Z3dGb0FVWUZxWStjSmk4Vm9SUGtRdzdXVUlUdVI3bnZzd0R3WURWUjBUQVFIL0JBVXdBd0VCL3pBS0Jn"
+    "Z3EKaGtqT1BRUURBZ05IQURCRUFpQmo2K25SbVBYSERDaFIzeG1IWmxRcnVCTnFHZUovR3p5b2RxZlhp"
+    "dnVtYmdJZwpiNHdraVVOMVpjQjFqRWZCNkxGWFgwVmtISkMxYjRIblErMGNHWTJ3TCtNPQotLS0tLUVO"
+    "RCBDRVJUSUZJQ0FURS0tLS0tCg=="
+)
+SAMPLE_KUBECONFIG = f"""apiVersion: v1
 kind: Config
 clusters:
 - name: sample
-  cluster: {server: "https://100.64.0.2:6443"}
+  cluster:
+    server: https://100.64.0.2:6443
+    certificate-authority-data: {SAMPLE_CERTIFICATE}
 contexts:
 - name: sample
-  context: {cluster: sample, user: me}
+  context: {{cluster: sample, user: me}}
 current-context: sample
 users:
 - name: me
-  user: {token: unused}
+  user:
+    client-certificate-data: {SAMPLE_CERTIFICATE}
+    client-key-data: c2FtcGxl
 """
 SAMPLE_STATUS = {
     "BackendState": "Running",

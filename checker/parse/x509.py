@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from asn1crypto import pem  # type: ignore[import-untyped]
-from asn1crypto import x509 as asn1_x509
-
 
 @dataclass(frozen=True)
 class Certificate:
@@ -56,6 +53,10 @@ def decode_base64(data: str) -> bytes:
 
 def certificates_from_data(data: str) -> tuple[Certificate, ...]:
     """Every certificate in a `*-data` value; raise CertificateError when there is none."""
+    # Imported on first use: asn1crypto takes ~50 ms to import in the browser, and
+    # kubeconfigs with tokens or an auth proxy (Tailscale's) hold no certificate.
+    from asn1crypto import pem  # type: ignore[import-untyped]
+
     raw = decode_base64(data)
     if pem.detect(raw):
         certificates = []
@@ -77,6 +78,8 @@ def certificates_from_data(data: str) -> tuple[Certificate, ...]:
 
 
 def _certificate(der: bytes) -> Certificate:
+    from asn1crypto import x509 as asn1_x509
+
     try:
         cert = asn1_x509.Certificate.load(der, strict=True)
         subject = cert.subject.native
