@@ -73,7 +73,7 @@ export async function bootFromSnapshot({ loadPyodide, version, runtime, progress
   ]);
 
   // Pyodide keeps its options, and so the image, once it is in memory: let it go.
-  structuredClone(image.buffer, { transfer: [image.buffer] });
+  globalThis.structuredClone?.(image.buffer, { transfer: [image.buffer] });
   progress(1, "Loading the checker…");
   untar(tar, files.path, pyodide.FS);
   const onDemand = new URL(manifest.stdlib.on_demand, runtime).href;
