@@ -16,6 +16,7 @@ from typing import Any
 from checker.catalogue import load_catalogue
 from checker.engine import diagnose
 from checker.organisation import OrganisationError, organisation_from_dict
+from checker.parse.x509 import load_asn1crypto
 from checker.report import INPUT, NOT_CHECKED, Finding, LayerResult, Report, render_json
 
 _TEXT_KEYS = ("tailscale_status", "kubeconfig", "kubectl_output")
@@ -48,6 +49,14 @@ def run(request_json: str) -> str:
         reason = f"internal error in the checker ({type(error).__name__})"
         return render_json(bad_request_report(reason))
     return render_json(report)
+
+
+def warm_up() -> None:
+    """Do now what the first check would do on first use: read the catalogue, import
+    what reading a certificate needs. The page's worker calls this once Python is
+    ready, while the reader is still copying what to paste; no check needs it."""
+    load_catalogue()
+    load_asn1crypto()
 
 
 def _read(request_json: str) -> dict[str, Any]:

@@ -51,11 +51,16 @@ def decode_base64(data: str) -> bytes:
         raise CertificateError("it is not valid base64") from error
 
 
+def load_asn1crypto() -> None:
+    """Import asn1crypto now instead of at the first certificate (checker.api.warm_up)."""
+    from asn1crypto import pem, x509  # type: ignore[import-untyped]  # noqa: F401
+
+
 def certificates_from_data(data: str) -> tuple[Certificate, ...]:
     """Every certificate in a `*-data` value; raise CertificateError when there is none."""
     # Imported on first use: asn1crypto takes ~50 ms to import in the browser, and
     # kubeconfigs with tokens or an auth proxy (Tailscale's) hold no certificate.
-    from asn1crypto import pem  # type: ignore[import-untyped]
+    from asn1crypto import pem
 
     raw = decode_base64(data)
     if pem.detect(raw):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -118,3 +120,15 @@ def test_the_core_has_no_runtime_glue() -> None:
         source = path.read_text()
         for banned in (r"^\s*(import|from) (js|pyodide|subprocess|threading)\b", r"\bopen\("):
             assert not re.search(banned, source, re.MULTILINE), f"{path.name}: {banned}"
+
+
+def test_warm_up_imports_what_the_first_certificate_would() -> None:
+    # In a fresh interpreter: the test session has imported everything already.
+    code = (
+        "import sys, checker.api\n"
+        "assert 'asn1crypto.x509' not in sys.modules\n"
+        "checker.api.warm_up()\n"
+        "assert 'asn1crypto.x509' in sys.modules\n"
+        "assert checker.api.load_catalogue.cache_info().currsize == 1\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

@@ -43,9 +43,18 @@ async function boot() {
   }
   path.destroy();
   progress(2, "Starting the checker…");
-  const run = pyodide.pyimport("checker.api").run;
+  const api = pyodide.pyimport("checker.api");
+  // After "ready" is out: what the first check would do on first use, while the
+  // reader is still copying what to paste (a check sent at once just waits for it).
+  setTimeout(() => {
+    try {
+      api.warm_up();
+    } catch (error) {
+      console.warn(`The checker could not warm up: ${error.message}`);
+    }
+  }, 0);
   progress(3, "Ready.");
-  return run;
+  return api.run;
 }
 
 async function downloadPackages() {
