@@ -328,16 +328,24 @@ def poll(page: Page, expression: str, done: Callable[[Any], bool], timeout_s: fl
 
 
 def transferred(requests: list[Request], runtime_prefix: str) -> dict[str, Any]:
-    """Bytes the browser received (headers + encoded bodies), in total and for Pyodide."""
+    """Bytes the browser received (headers + encoded bodies), in total and for Pyodide.
+
+    A request answered from the browser's memory cache counts 0. Chromium reports no
+    body size for a worker's own script: that body counts as its Content-Length.
+    """
     files = []
     for request in requests:
         if not request.url.startswith("http"):
             continue
         sizes = request.sizes()
-        files.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
+        body, headers = sizes["responseBodySize"], sizes["responseHeadersSize"]
+        response = request.response()
+        if headers and not body and response is not None:
+            body = int(response.headers.get("content-length") or 0)
+        files.append((request.url, body + headers))
     total = sum(size for _, size in files)
     pyodide = sum(size for url, size in files if runtime_prefix in url)
-    return {"total": total, "pyodide": pyodide, "files": dict(files)}
+    return {"total": total, "pyodide": pyodide, "files": files}
 
 
 def finished(records: list[Record]) -> bool:
@@ -444,7 +452,7 @@ def guide_bytes(browser: Browser, url: str) -> dict[str, Any]:
         page.on("requestfinished", lambda request: requests.append(request))
         page.goto(url + GUIDE_PAGE, wait_until="networkidle")
         seen = transferred(requests, "/" + SITE_SUBDIR + "/")
-        checker = [u for u in seen["files"] if "/assets/checker/" in u and u.endswith(".js")]
+        checker = [u for u, _ in seen["files"] if "/assets/checker/" in u and u.endswith(".js")]
         started = [u for u in checker if not u.endswith("/mount.js")]
         if seen["pyodide"] or started:
             raise BenchmarkError(
