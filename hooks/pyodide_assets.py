@@ -18,6 +18,7 @@ costs the build.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -62,6 +63,71 @@ def pyodide_dir(root: Path) -> Path:
             f"package.json pins pyodide {pinned} but node_modules has {installed}: run `npm ci`."
         )
     return here
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def node(what: str) -> str:
+    """The Node.js that runs the pinned Pyodide at build time to make `what`."""
+    found = shutil.which("node")
+    if found is None:
+        raise PluginError(f"The checker's {what} is made with Node.js, which is not on PATH.")
+    return found
+
+
+# How many made results each cache folder keeps (one per set of inputs).
+KEEP_CACHED = 4
+
+
+def made_with_node(
+    root: Path,
+    *,
+    what: str,
+    maker: str,
+    cache_subdir: str,
+    key: str,
+    record: str,
+    runtime: Path,
+    assets: Path,
+    prepare: Any = None,
+) -> Path:
+    """Run `node <maker> <runtime> <assets> <work>` once per key and cache the folder it fills.
+
+    The maker's stdout is kept as `record` in the folder, which also marks it complete;
+    `prepare(work)` may put inputs in the folder first. Old results are pruned.
+    """
+    cache = root / cache_subdir
+    entry = cache / key
+    if (entry / record).is_file():
+        entry.touch()
+        return entry
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="making-", dir=cache))
+    try:
+        if prepare is not None:
+            prepare(work)
+        result = subprocess.run(
+            [node(what), str(root / maker), str(runtime), str(assets), str(work)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise PluginError(f"Could not make the checker's {what}:\n{result.stderr}")
+        (work / record).write_text(result.stdout, encoding="utf-8")
+        try:
+            work.rename(entry)
+        except OSError:
+            # Another build made the same meanwhile.
+            if not (entry / record).is_file():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for old in sorted(cache.iterdir(), key=lambda p: p.stat().st_mtime)[:-KEEP_CACHED]:
+        if not old.name.startswith("making-"):
+            shutil.rmtree(old, ignore_errors=True)
+    return entry
 
 
 def pinned_dependencies(root: Path) -> list[tuple[str, str]]:

@@ -27,14 +27,21 @@ import base64
 import hashlib
 import json
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from pyodide_assets import LOCK_NAME, SITE_SUBDIR, assets_wanted, project_root, pyodide_dir
+from pyodide_assets import (
+    LOCK_NAME,
+    SITE_SUBDIR,
+    assets_wanted,
+    file_sha256,
+    made_with_node,
+    node,
+    project_root,
+    pyodide_dir,
+)
 
 SUBDIR = "bytecode"
 MANIFEST_NAME = "manifest.json"
@@ -42,19 +49,6 @@ MAKER = "hooks/make_bytecode.mjs"
 # What makes the bytecode besides Pyodide and the wheels: a change to any remakes it.
 MAKER_FILES = (MAKER, "hooks/bytecode_compile.py")
 CACHE_SUBDIR = ".cache/bytecode"
-KEEP_CACHED = 4
-
-
-def node() -> str:
-    found = shutil.which("node")
-    if found is None:
-        raise PluginError("The checker's bytecode is compiled with Node.js, which is not on PATH.")
-    return found
-
-
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def integrity(sha256_hex: str) -> str:
@@ -76,33 +70,10 @@ def cache_key(root: Path, runtime: Path, assets: Path) -> str:
 
 def compiled(root: Path, runtime: Path, assets: Path, key: str) -> Path:
     """The cache folder with the zips and made.json; compiled if missing."""
-    cache = root / CACHE_SUBDIR
-    entry = cache / key
-    if (entry / "made.json").is_file():
-        entry.touch()
-        return entry
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="making-", dir=cache))
-    try:
-        result = subprocess.run(
-            [node(), str(root / MAKER), str(runtime), str(assets), str(work)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if result.returncode != 0:
-            raise PluginError(f"Could not compile the checker's bytecode:\n{result.stderr}")
-        (work / "made.json").write_text(result.stdout, encoding="utf-8")
-        try:
-            work.rename(entry)
-        except OSError:
-            # Another build compiled the same meanwhile.
-            if not (entry / "made.json").is_file():
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    for old in sorted(cache.iterdir(), key=lambda p: p.stat().st_mtime)[:-KEEP_CACHED]:
-        if not old.name.startswith("making-"):
-            shutil.rmtree(old, ignore_errors=True)
-    return entry
+    return made_with_node(
+        root, what="bytecode", maker=MAKER, cache_subdir=CACHE_SUBDIR, key=key,
+        record="made.json", runtime=runtime, assets=assets,
+    )  # fmt: skip
 
 
 def write_bytecode(root: Path, assets: Path) -> dict[str, Any]:
@@ -145,7 +116,7 @@ def write_bytecode(root: Path, assets: Path) -> dict[str, Any]:
 def on_config(config: MkDocsConfig) -> None:
     # Fail before rendering pages, not after, when Node.js is missing.
     if assets_wanted():
-        node()
+        node("bytecode")
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -30,7 +30,6 @@ import os
 import shutil
 import subprocess
 import tarfile
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,9 @@ from pyodide_assets import (
     RUNTIME_FILES,
     SITE_SUBDIR,
     assets_wanted,
+    file_sha256,
+    made_with_node,
+    node,
     project_root,
     pyodide_dir,
 )
@@ -54,7 +56,6 @@ MAKER = "hooks/make_snapshot.mjs"
 # What makes the image besides the runtime and the wheels: a change to any remakes it.
 MAKER_FILES = (MAKER, "hooks/snapshot_image.py", "docs/assets/checker/snapshot.js")
 CACHE_SUBDIR = ".cache/snapshot"
-KEEP_CACHED = 4
 
 
 def snapshot_wanted() -> bool:
@@ -65,24 +66,11 @@ def snapshot_wanted() -> bool:
     return switch == "on"
 
 
-def node() -> str:
-    found = shutil.which("node")
-    if found is None:
-        raise PluginError(
-            "The checker's memory image is made with Node.js, which is not on PATH "
-            "(or build with CHECKER_SNAPSHOT=off)."
-        )
-    return found
-
-
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def cache_key(root: Path, runtime: Path, assets: Path) -> str:
     """A hash of every input of the image: Pyodide, Node.js, the lock (so the wheels), the maker."""
-    version = subprocess.run([node(), "--version"], capture_output=True, text=True, check=True)
+    version = subprocess.run(
+        [node("memory image"), "--version"], capture_output=True, text=True, check=True
+    )
     inputs = {
         "node": version.stdout.strip(),
         **{f"pyodide/{name}": file_sha256(runtime / name) for name in RUNTIME_FILES},
@@ -113,35 +101,15 @@ def site_packages_tar(assets: Path, dest: Path) -> None:
 
 def made_image(root: Path, runtime: Path, assets: Path, key: str) -> Path:
     """The cache folder with what the page restores, and image.json; made if missing."""
-    cache = root / CACHE_SUBDIR
-    entry = cache / key
-    if (entry / "image.json").is_file():
-        entry.touch()
-        return entry
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="making-", dir=cache))
-    try:
+
+    def prepare(work: Path) -> None:
         zipfile.ZipFile(work / "stdlib.zip", "w").close()
         site_packages_tar(assets, work / "site-packages.tar.gz")
-        result = subprocess.run(
-            [node(), str(root / MAKER), str(runtime), str(assets), str(work)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if result.returncode != 0:
-            raise PluginError(f"Could not make the checker's memory image:\n{result.stderr}")
-        (work / "image.json").write_text(result.stdout, encoding="utf-8")
-        try:
-            work.rename(entry)
-        except OSError:
-            # Another build made the same image meanwhile.
-            if not (entry / "image.json").is_file():
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    for old in sorted(cache.iterdir(), key=lambda p: p.stat().st_mtime)[:-KEEP_CACHED]:
-        if not old.name.startswith("making-"):
-            shutil.rmtree(old, ignore_errors=True)
-    return entry
+
+    return made_with_node(
+        root, what="memory image", maker=MAKER, cache_subdir=CACHE_SUBDIR, key=key,
+        record="image.json", runtime=runtime, assets=assets, prepare=prepare,
+    )  # fmt: skip
 
 
 def write_snapshot(root: Path, dest: Path) -> dict[str, Any]:
@@ -198,7 +166,7 @@ def write_snapshot(root: Path, dest: Path) -> dict[str, Any]:
 def on_config(config: MkDocsConfig) -> None:
     # Fail before rendering pages, not after, on a bad switch or a missing Node.js.
     if assets_wanted() and snapshot_wanted():
-        node()
+        node("memory image")
 
 
 def on_post_build(config: MkDocsConfig) -> None:
