@@ -32,76 +32,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-# A made-up check, so that what the checker imports when it first runs is compiled too
-# (asn1crypto, for one, is imported when a certificate is read). The certificate is a
-# throw-away self-signed one (CN=sample, O=viewers, valid for 100 years), made with
-# openssl for this sample only.
-SAMPLE_CERTIFICATE = (
-    "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJuRENDQVVPZ0F3SUJBZ0lVU1ljQVcyTU1haGdW"
-    "ZFFyR1QwNjdUaWNlUVhBd0NnWUlLb1pJemowRUF3SXcKSXpFUE1BMEdBMVVFQXd3R2MyRnRjR3hsTVJB"
-    "d0RnWURWUVFLREFkMmFXVjNaWEp6TUNBWERUSTJNVEV5T0RFegpORGcxTVZvWUR6SXhNall4TVRBME1U"
-    "TTBPRFV4V2pBak1ROHdEUVlEVlFRRERBWnpZVzF3YkdVeEVEQU9CZ05WCkJBb01CM1pwWlhkbGNuTXdX"
-    "VEFUQmdjcWhrak9QUUlCQmdncWhrak9QUU1CQndOQ0FBUkdCNGY3Skw5OHh6QmcKK3M3N3pCVktJRmht"
-    "ZVNobWJ2dnQzNTJ0a1E1dWltSGtQRlZWcldBdUhHYStyekhscDl0c0M0bURQS1pENzRJcQpnbDdSREZN"
-    "T28xTXdVVEFkQmdOVkhRNEVGZ1FVWUZxWStjSmk4Vm9SUGtRdzdXVUlUdVI3bnZzd0h3WURWUjBqCkJC"
-    "Z3dGb0FVWUZxWStjSmk4Vm9SUGtRdzdXVUlUdVI3bnZzd0R3WURWUjBUQVFIL0JBVXdBd0VCL3pBS0Jn"
-    "Z3EKaGtqT1BRUURBZ05IQURCRUFpQmo2K25SbVBYSERDaFIzeG1IWmxRcnVCTnFHZUovR3p5b2RxZlhp"
-    "dnVtYmdJZwpiNHdraVVOMVpjQjFqRWZCNkxGWFgwVmtISkMxYjRIblErMGNHWTJ3TCtNPQotLS0tLUVO"
-    "RCBDRVJUSUZJQ0FURS0tLS0tCg=="
-)
-SAMPLE_KUBECONFIG = f"""apiVersion: v1
-kind: Config
-clusters:
-- name: sample
-  cluster:
-    server: https://100.64.0.2:6443
-    certificate-authority-data: {SAMPLE_CERTIFICATE}
-contexts:
-- name: sample
-  context: {{cluster: sample, user: me}}
-current-context: sample
-users:
-- name: me
-  user:
-    client-certificate-data: {SAMPLE_CERTIFICATE}
-    client-key-data: c2FtcGxl
-"""
-SAMPLE_STATUS = {
-    "BackendState": "Running",
-    "Self": {"HostName": "laptop", "TailscaleIPs": ["100.64.0.1"], "Online": True},
-    "CurrentTailnet": {"Name": "sample@example"},
-    "Peer": {},
-}
-
-
-def sample_request() -> str:
-    return json.dumps(
-        {
-            "tailscale_status": json.dumps(SAMPLE_STATUS),
-            "kubeconfig": SAMPLE_KUBECONFIG,
-            "kubectl_output": "Error from server (Forbidden): namespaces is forbidden",
-            "role": None,
-            "tailnets": ["sample@example"],
-            "now": "2026-01-01T00:00:00+00:00",
-            "organisation": {
-                "organisation": {"name": "Sample"},
-                "tailscale": {
-                    "identity_provider": "an identity provider",
-                    "admins": "an admin",
-                    "cluster_admins": "a cluster admin",
-                    "contact": "the sample team",
-                },
-                "kubernetes": {},
-                "roles": {
-                    "member": {
-                        "title": "Member",
-                        "tailnets": ["sample@example"],
-                        "sign_in": "a sample account",
-                    }
-                },
-            },
-        }
-    )
+from warm_up import sample_requests
 
 
 def bytecode(source: bytes, name: str, work: Path) -> bytes:
@@ -170,7 +101,10 @@ def compile_all(wheels: list[str], out: str) -> str:
     sys.path[:0] = wheels
     from checker.api import run
 
-    run(sample_request())
+    # What the checker imports when it first runs is compiled too (asn1crypto, for
+    # one, is imported when a certificate is read).
+    for request in sample_requests():
+        run(request)
 
     stdlib = Path(os.__file__).parent
     if stdlib.suffix != ".zip":

@@ -42,7 +42,9 @@ const wheels = Object.values(JSON.parse(readFileSync(lockFile, "utf-8")).package
     return `/bytecode/wheels/${file_name}`;
   },
 );
-pyodide.FS.writeFile("/bytecode/bytecode_compile.py", readFileSync(path.join(here, "bytecode_compile.py")));
+for (const name of ["bytecode_compile.py", "warm_up.py"]) {
+  pyodide.FS.writeFile(`/bytecode/${name}`, readFileSync(path.join(here, name)));
+}
 pyodide.runPython("import sys; sys.path.insert(0, '/bytecode')");
 const made = JSON.parse(pyodide.pyimport("bytecode_compile").compile_all(pyodide.toPy(wheels), "/bytecode/out"));
 

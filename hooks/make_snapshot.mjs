@@ -71,8 +71,9 @@ const maker = await loadPyodide({
 const sitePackages = maker.runPython("import site; site.getsitepackages()[0]");
 untar(new Uint8Array(gunzipSync(packedFiles)), sitePackages, maker.FS);
 maker.FS.mkdirTree("/snapshot");
-const source = readFileSync(path.join(here, "snapshot_image.py"));
-maker.FS.writeFile("/snapshot/snapshot_image.py", source);
+for (const name of ["snapshot_image.py", "warm_up.py"]) {
+  maker.FS.writeFile(`/snapshot/${name}`, readFileSync(path.join(here, name)));
+}
 const prepared = maker.runPython(`
 import sys
 sys.path.insert(0, "/snapshot")

@@ -47,7 +47,7 @@ SUBDIR = "bytecode"
 MANIFEST_NAME = "manifest.json"
 MAKER = "hooks/make_bytecode.mjs"
 # What makes the bytecode besides Pyodide and the wheels: a change to any remakes it.
-MAKER_FILES = (MAKER, "hooks/bytecode_compile.py")
+MAKER_FILES = (MAKER, "hooks/bytecode_compile.py", "hooks/warm_up.py")
 CACHE_SUBDIR = ".cache/bytecode"
 
 

@@ -54,7 +54,12 @@ STDLIB_NAME = "snapshot-stdlib.zip"
 ON_DEMAND_STDLIB = "python_stdlib.zip"
 MAKER = "hooks/make_snapshot.mjs"
 # What makes the image besides the runtime and the wheels: a change to any remakes it.
-MAKER_FILES = (MAKER, "hooks/snapshot_image.py", "docs/assets/checker/snapshot.js")
+MAKER_FILES = (
+    MAKER,
+    "hooks/snapshot_image.py",
+    "hooks/warm_up.py",
+    "docs/assets/checker/snapshot.js",
+)
 CACHE_SUBDIR = ".cache/snapshot"
 
 
