@@ -1,22 +1,29 @@
 # The two commands the README names:
 #   make serve   set up, build, serve the site on http://127.0.0.1:8000
-#   make test    set up, run every test
-# Everything else here is what those two need.
+#   make test    set up, run every test (what CI runs)
+# and the quick loop while working:
+#   make check   lint, type-check, and the tests that need no browser or Node.js
+# Everything else here is what those need.
 
 PYTHON ?= $(shell scripts/find-python)
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: serve test build bench setup clean
+.PHONY: serve test check lint build bench setup clean
 
 serve: setup
 	$(BIN)/mkdocs serve --strict -a $(HOST)
 
-test: setup
+test: lint
+	$(BIN)/pytest
+
+check: lint
+	$(BIN)/pytest -m "not browser and not node and not slow"
+
+lint: setup
 	$(BIN)/ruff check checker macros hooks tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
 
 build: setup
 	$(BIN)/mkdocs build --strict

@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 from checker import diagnose  # noqa: E402
 from checker.organisation import load_organisation  # noqa: E402
 
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = REPO / "tests" / "cases"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 

@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-# CI lays ../shared beside the checkout; the corpus is part of the suite, so a
-# missing corpus is an error, never a silent skip.
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
-LOCAL_CASES = REPO / "tests" / "cases"
+# The labelled cases: one folder each (tests/cases/README.md).
+CASES_DIR = REPO / "tests" / "cases"
 
 # The access layers in connection order: a stable contract (page, CLI, tests).
 LAYER_IDS = ("tailscale", "account", "device", "kubeconfig", "network", "credentials", "rbac")
@@ -38,6 +36,8 @@ class Case:
     verdict: str
     why: str
     now: str | None
+    source: str
+    findings: tuple[str, ...] | None = None
     inputs: dict[str, Path] = field(default_factory=dict)
 
     def text(self, box: str) -> str | None:
@@ -69,25 +69,27 @@ def load_case(path: Path) -> Case:
         for name in names:
             if (path / name).exists():
                 inputs[box] = path / name
+    findings = meta.get("findings")
     return Case(
-        name=f"{path.parent.name}/{path.name}",
+        name=path.name,
         path=path,
         role=meta.get("role"),
         tailnets=tuple(meta.get("tailnets") or ()),
         verdict=meta["verdict"],
         why=meta.get("why", ""),
         now=meta.get("now"),
+        source=meta.get("source", ""),
+        findings=tuple(findings) if findings is not None else None,
         inputs=inputs,
     )
 
 
+def case(name: str) -> Case:
+    return load_case(CASES_DIR / name)
+
+
 def all_cases() -> list[Case]:
-    if not SHARED_CORPUS.is_dir():
-        raise RuntimeError(f"the shared corpus is missing: expected it at {SHARED_CORPUS}")
-    folders = sorted(SHARED_CORPUS.iterdir()) + sorted(
-        LOCAL_CASES.iterdir() if LOCAL_CASES.is_dir() else []
-    )
-    return [load_case(p) for p in folders if (p / "case.json").is_file()]
+    return [load_case(p) for p in sorted(CASES_DIR.iterdir()) if (p / "case.json").is_file()]
 
 
 def build_site(dest: Path, *, env: dict[str, str] | None = None) -> Path:

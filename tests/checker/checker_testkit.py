@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from support import SHARED_CORPUS
+from support import CASES_DIR
 
 from checker import Report
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-GOOD = SHARED_CORPUS / "staff-all-good"
+GOOD = CASES_DIR / "staff-all-good"
 
 
 def only(report: Report, check_id: str) -> Any:

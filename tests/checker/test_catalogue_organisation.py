@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import LOCAL_CASES, REPO
+from support import CASES_DIR, REPO
 
 from checker.catalogue import (
     INPUT_LAYER,
@@ -91,7 +91,7 @@ def test_every_check_id_in_the_code_is_in_the_catalogue() -> None:
 def test_every_catalogue_check_can_be_produced_and_is_tested() -> None:
     source = checker_source()
     tested = "\n".join(p.read_text() for p in Path(__file__).parent.glob("test_*.py"))
-    for case in LOCAL_CASES.glob("*/case.json"):
+    for case in CASES_DIR.glob("*/case.json"):
         tested += json.dumps(json.loads(case.read_text()).get("findings", []))
     for check_id in load_catalogue().checks:
         assert f'"{check_id}"' in source, f"{check_id} is never produced"

@@ -10,7 +10,7 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import REPO, Case, all_cases
+from support import CASES_DIR, REPO, Case, all_cases
 
 from checker.api import run
 from checker.cli import main
@@ -95,7 +95,7 @@ def test_missing_now_means_the_current_time() -> None:
         {
             "organisation": ORG,
             "kubeconfig": (
-                REPO.parent / "shared/corpus/staff-all-good/kubeconfig.yaml"
+                CASES_DIR / "staff-all-good" / "kubeconfig.yaml"
             ).read_text(),
         }
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from checker_testkit import GOOD
-from support import LAYER_IDS, REPO, SHARED_CORPUS
+from support import CASES_DIR, LAYER_IDS, REPO
 
 from checker.cli import decode, main
 
@@ -48,7 +48,7 @@ def test_ok_exits_0_with_a_checklist() -> None:
 
 
 def test_failing_layer_exits_1_with_fix_and_guide_url() -> None:
-    case = SHARED_CORPUS / "tailscale-stopped"
+    case = CASES_DIR / "tailscale-stopped"
     done = cli("--tailscale-status", str(case / "tailscale-status.json"), "--role", "staff")
     assert done.returncode == 1
     out = done.stdout
@@ -65,7 +65,7 @@ def test_failing_layer_exits_1_with_fix_and_guide_url() -> None:
 
 
 def test_input_exits_2() -> None:
-    case = SHARED_CORPUS / "not-a-status"
+    case = CASES_DIR / "not-a-status"
     done = cli("--tailscale-status", str(case / "tailscale-status.txt"), "--format", "json")
     assert done.returncode == 2
     report = json.loads(done.stdout)

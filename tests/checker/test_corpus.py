@@ -1,13 +1,18 @@
-"""Every labelled case, through the real CLI: the verdict, its finding, and no secret leaks.
+"""Every labelled case, through the CLI: the verdict, its findings, and no secret leaks.
 
-Cases are folders (the shared corpus, then tests/cases/); adding a scenario is
-adding a folder. A case.json in tests/cases/ may also list the exact finding
-ids expected ("findings").
+Cases are folders in tests/cases/; adding a scenario is adding a folder. A
+case.json may also list the exact finding ids expected ("findings").
+
+The cases run through `checker.cli.main` in this process (the same code that
+`python -m checker` runs); `test_the_entry_point_runs_the_same` runs a few of them
+through a real `python -m checker` to show that it is the same.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import json
 import re
 import subprocess
@@ -20,39 +25,48 @@ from support import REPO, VERDICTS, Case, all_cases
 from checker.cli import main
 
 CASES = all_cases()
+HOT_CORPUS = "HOT's labelled corpus"
 
 
-def run_cli(case: Case, fmt: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "checker", *case.cli_args(), "--format", fmt],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
+def run_cli(case: Case, fmt: str) -> tuple[int, str]:
+    """What `python -m checker` prints for the case, run in this process."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([*case.cli_args(), "--format", fmt])
+    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")
 def json_reports() -> dict[str, tuple[int, dict[str, object], str]]:
-    # One subprocess per case, shared by the tests below.
     results = {}
     for case in CASES:
-        done = run_cli(case, "json")
-        results[case.name] = (done.returncode, json.loads(done.stdout or "null"), done.stderr)
+        code, out = run_cli(case, "json")
+        results[case.name] = (code, json.loads(out or "null"), out)
     return results
 
 
+def test_the_entry_point_runs_the_same(
+    json_reports: dict[str, tuple[int, dict[str, object], str]],
+) -> None:
+    for name in ("staff-all-good", "forbidden-rbac", "not-a-status"):
+        case = next(c for c in CASES if c.name == name)
+        done = subprocess.run(
+            [sys.executable, "-m", "checker", *case.cli_args(), "--format", "json"],
+            cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+        )  # fmt: skip
+        code, report, _ = json_reports[name]
+        assert (done.returncode, json.loads(done.stdout)) == (code, report), done.stderr
+
+
 def test_there_are_enough_cases() -> None:
-    assert len([c for c in CASES if c.name.startswith("corpus/")]) >= 14
-    assert len([c for c in CASES if c.name.startswith("cases/")]) >= 40
+    assert len([c for c in CASES if c.source.startswith(HOT_CORPUS)]) >= 14
+    assert len([c for c in CASES if not c.source.startswith(HOT_CORPUS)]) >= 40
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_verdict(case: Case, json_reports: dict[str, tuple[int, dict[str, object], str]]) -> None:
-    code, report, stderr = json_reports[case.name]
-    assert isinstance(report, dict), stderr
+    code, report, printed = json_reports[case.name]
+    assert isinstance(report, dict), printed
     assert report["verdict"] == case.verdict, (
         f"{case.why}\n{json.dumps(report['findings'], indent=1)}"
     )
@@ -71,9 +85,8 @@ def test_verdict(case: Case, json_reports: dict[str, tuple[int, dict[str, object
         order = [layer["id"] for layer in report["layers"]]  # type: ignore[union-attr]
         for later in order[order.index(case.verdict) + 1 :]:
             assert statuses[later] == "not_checked"
-    expected = json.loads((case.path / "case.json").read_text()).get("findings")
-    if expected is not None:
-        assert [f["id"] for f in findings] == expected
+    if case.findings is not None:
+        assert [f["id"] for f in findings] == list(case.findings)
 
 
 def secrets_of(case: Case) -> set[str]:
@@ -107,13 +120,11 @@ def secrets_of(case: Case) -> set[str]:
 def test_no_secret_in_any_output(
     case: Case,
     json_reports: dict[str, tuple[int, dict[str, object], str]],
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _, report, _ = json_reports[case.name]
     assert isinstance(report, dict)
     whole_json = json.dumps(report, ensure_ascii=False)
-    main([*case.cli_args(), "--format", "text"])
-    text_output = capsys.readouterr().out
+    _, text_output = run_cli(case, "text")
     for secret in secrets_of(case):
         assert secret not in str(report["summary"]), secret
         assert secret not in whole_json, secret
@@ -123,10 +134,10 @@ def test_no_secret_in_any_output(
 def test_secret_collection_finds_what_it_should() -> None:
     """The redaction test above is only as good as this collection."""
     by_name = {c.name: c for c in CASES}
-    assert any("login.tailscale.com" in s for s in secrets_of(by_name["corpus/logged-out"]))
-    assert any(s.startswith("eyJ") for s in secrets_of(by_name["corpus/unauthorized"]))
-    assert len(secrets_of(by_name["corpus/staff-all-good"])) >= 3
-    assert "s3cr3t-Passw0rd" in secrets_of(by_name["cases/token-and-password"])
+    assert any("login.tailscale.com" in s for s in secrets_of(by_name["logged-out"]))
+    assert any(s.startswith("eyJ") for s in secrets_of(by_name["unauthorized"]))
+    assert len(secrets_of(by_name["staff-all-good"])) >= 3
+    assert "s3cr3t-Passw0rd" in secrets_of(by_name["token-and-password"])
 
 
 def test_cases_are_real_folders() -> None:

@@ -11,20 +11,20 @@ import os
 from pathlib import Path
 
 import pytest
-from support import LOCAL_CASES, SHARED_CORPUS, load_case
+from support import CASES_DIR, load_case
 
 from checker.cli import main
 
 GOLDEN = Path(__file__).with_name("golden")
 NOW = "2026-11-28T12:00:00Z"
 CASES = [
-    SHARED_CORPUS / "staff-all-good",
-    SHARED_CORPUS / "awaiting-device-approval",
-    SHARED_CORPUS / "forbidden-rbac",
-    SHARED_CORPUS / "not-a-status",
-    LOCAL_CASES / "operator-proxy-token-unused-ok",
-    LOCAL_CASES / "kubeconfig-view-data-omitted",
-    LOCAL_CASES / "io-timeout",
+    CASES_DIR / "staff-all-good",
+    CASES_DIR / "awaiting-device-approval",
+    CASES_DIR / "forbidden-rbac",
+    CASES_DIR / "not-a-status",
+    CASES_DIR / "operator-proxy-token-unused-ok",
+    CASES_DIR / "kubeconfig-view-data-omitted",
+    CASES_DIR / "io-timeout",
 ]
 
 

@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 import pytest
 from checker_testkit import GOOD
-from support import SHARED_CORPUS
+from support import REPO
 
 from checker.model import TAILSCALE_STATUS, Status
 from checker.parse.tailscale import parse_status
 from checker.text import open_box
 
-SAMPLES = SHARED_CORPUS.parent / "reference" / "samples"
+SAMPLES = REPO / "tests" / "samples"
 
 
 def parse(text: str) -> tuple[Status | None, list[str]]:
