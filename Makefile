@@ -22,7 +22,7 @@ check: lint
 	$(BIN)/pytest -m "not browser and not node and not slow"
 
 lint: setup
-	$(BIN)/ruff check checker macros hooks tests benchmarks
+	$(BIN)/ruff check checker site_build macros hooks tests benchmarks
 	$(BIN)/mypy
 
 build: setup

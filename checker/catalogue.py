@@ -126,14 +126,15 @@ def placeholders(
     `tailnets` overrides the role's expected tailnets (the CLI's `--tailnet`).
     """
     role = organisation.role(role_id) or organisation.roles[0]
+    tailscale, kubernetes = organisation.tailscale, organisation.kubernetes
     return {
-        "admins": organisation.admins,
-        "cluster_admins": organisation.cluster_admins,
-        "contact": organisation.contact,
-        "identity_provider": organisation.identity_provider,
-        "download_url": organisation.download_url,
-        "test_command": organisation.test_command,
-        "control_plane": organisation.control_plane,
+        "admins": tailscale.admins,
+        "cluster_admins": tailscale.cluster_admins,
+        "contact": tailscale.contact,
+        "identity_provider": tailscale.identity_provider,
+        "download_url": tailscale.download_url,
+        "test_command": kubernetes.test_command,
+        "control_plane": kubernetes.control_plane,
         "org": organisation.short_name,
         "tailnet": (tailnets or role.tailnets)[0],
         "role_title": role.title,

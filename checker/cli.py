@@ -21,8 +21,8 @@ from checker.engine import diagnose
 from checker.organisation import (
     Organisation,
     OrganisationError,
-    default_organisation_path,
-    load_organisation,
+    load_organisation_file,
+    organisation_path,
 )
 from checker.report import render_json, render_text
 from checker.text import MAX_CHARS
@@ -34,10 +34,9 @@ _MAC_CLI = "/Applications/Tailscale.app/Contents/MacOS/Tailscale"
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    organisation_path = _pre_parse(args_list)
     try:
-        organisation = _load_organisation(organisation_path)
-    except (OSError, OrganisationError) as error:
+        organisation = load_organisation_file(organisation_path(_pre_parse(args_list)))
+    except OrganisationError as error:
         print(f"error: organisation data: {error}", file=sys.stderr)
         return USAGE_ERROR
     parser = _parser(organisation)
@@ -85,15 +84,6 @@ def _pre_parse(argv: list[str]) -> str | None:
     return known.organisation  # type: ignore[no-any-return]
 
 
-def _load_organisation(path: str | None) -> Organisation:
-    chosen = Path(path) if path else default_organisation_path()
-    if chosen is None:
-        raise OrganisationError(
-            "no organisation.yml found: pass --organisation FILE or set ORGANISATION_FILE"
-        )
-    return load_organisation(chosen.read_text(encoding="utf-8"))
-
-
 def _parser(organisation: Organisation) -> argparse.ArgumentParser:
     roles = [r.id for r in organisation.roles]
     parser = argparse.ArgumentParser(
@@ -115,7 +105,7 @@ def _parser(organisation: Organisation) -> argparse.ArgumentParser:
         "--kubectl-output",
         metavar="FILE",
         dest="kubectl_output",
-        help=f"what `{organisation.test_command}` printed; - for stdin",
+        help=f"what `{organisation.kubernetes.test_command}` printed; - for stdin",
     )
     parser.add_argument(
         "--role",

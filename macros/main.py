@@ -1,13 +1,14 @@
 """The Jinja variables and macros that the pages are written with (mkdocs-macros).
 
 Pages never name the organisation, its tailnets, its sign-in or its admins: they use
-these variables, filled from the organisation file that hooks/organisation.py loaded,
+these variables, filled from the `Organisation` that the site's hook loaded (one
+schema, checker/organisation.py, for the site, the CLI and the browser),
 and the troubleshooting page is rendered from checker/catalogue.yml, the catalogue the
 checker reports from. So a guide step, a troubleshooting entry and a checker finding
 cannot disagree, and another organisation re-brands the site by editing data only.
 
-Variables: `org`, `tailscale`, `kubernetes` (sections of the organisation file),
-`roles` (one dict per role, in file order), `steps` (the guide steps, in order),
+Variables: `organisation` (the whole data), `org`, `tailscale`, `kubernetes` (its
+sections), `roles` (in file order), `roles_by_id`, `steps` (the guide steps, in order),
 `layers` (the access layers, each with its `checks`) and `input_checks`.
 Macros: `step`, `fill`, `per_role`, `step_links`.
 """
@@ -25,25 +26,13 @@ from checker.catalogue import (
     placeholders,
     substitute,
 )
-from checker.organisation import organisation_from_dict
+from checker.organisation import Organisation, Role
 
 CATALOGUE = "checker/catalogue.yml"
 # The guide steps: written once, rendered into every role's guide.
 STEPS_TEMPLATE = "_templates/steps.md"
 # How steps.md declares a step; read here too so other pages can link to steps by title.
 STEP_CALL = re.compile(r"""\{\{\s*step\(\s*"([a-z0-9-]+)"\s*,\s*"([^"]+)"\s*\)\s*\}\}""")
-
-
-def role_context(role_id: str, role: dict[str, Any]) -> dict[str, Any]:
-    """One role as the templates use it: the file's keys plus its id, tailnet and page."""
-    return {
-        **role,
-        "id": role_id,
-        "tailnet": role["tailnets"][0],
-        "intro": role.get("intro") or "",
-        "guide_title": role.get("guide_title") or f"Connecting as {role['title']}",
-        "page": f"/connect/{role_id}.md",
-    }
 
 
 def parse_steps(template: str) -> list[dict[str, Any]]:
@@ -97,27 +86,26 @@ def catalogue_sections(step_ids: set[str]) -> tuple[list[dict[str, Any]], list[d
 
 
 def define_env(env: Any) -> None:
-    try:
-        data = env.conf["extra"]["organisation_data"]
-    except KeyError:
+    organisation = env.conf["extra"].get("organisation")
+    if not isinstance(organisation, Organisation):
         raise RuntimeError(
-            "Expected the organisation data from hooks/organisation.py: list that hook "
+            "Expected the organisation data from the site's hook: list hooks/site_hook.py "
             "under `hooks:` in mkdocs.yml."
-        ) from None
-    roles = [role_context(role_id, role) for role_id, role in data["roles"].items()]
+        )
+    roles = list(organisation.roles)
     docs_dir = Path(env.conf["docs_dir"])
     steps = parse_steps((docs_dir / STEPS_TEMPLATE).read_text(encoding="utf-8"))
     steps_by_id = {step["id"]: step for step in steps}
     layers, input_checks = catalogue_sections(set(steps_by_id))
-    organisation = organisation_from_dict(data)
 
     env.variables.update(
         {
-            "org": data["organisation"],
-            "tailscale": data["tailscale"],
-            "kubernetes": data["kubernetes"],
+            "organisation": organisation,
+            "org": organisation.org,
+            "tailscale": organisation.tailscale,
+            "kubernetes": organisation.kubernetes,
             "roles": roles,
-            "roles_by_id": {role["id"]: role for role in roles},
+            "roles_by_id": {role.id: role for role in roles},
             "steps": steps,
             "layers": layers,
             "input_checks": input_checks,
@@ -131,14 +119,14 @@ def define_env(env: Any) -> None:
         return f"## {number}. {title} {{ #{step_id} }}"
 
     @env.macro
-    def fill(text: str, role: dict[str, Any] | None = None) -> str:
+    def fill(text: str, role: Role | None = None) -> str:
         """A catalogue text with its {placeholders} filled for a reader in `role`.
 
         The values come from checker.catalogue.placeholders, so page and checker print
         the same words; but an unknown name fails the build here instead of showing up
         as written.
         """
-        values = placeholders(organisation, (role or roles[0])["id"])
+        values = placeholders(organisation, (role or roles[0]).id)
         unknown = sorted(placeholder_names(text) - set(values))
         if unknown:
             raise ValueError(
@@ -154,12 +142,12 @@ def define_env(env: Any) -> None:
         filled = [(role, fill(text, role)) for role in roles]
         if len({text for _, text in filled}) == 1:
             return f"{lead} {filled[0][1]}"
-        tabs = "\n\n".join(f'=== "{role["title"]}"\n\n    {text}' for role, text in filled)
+        tabs = "\n\n".join(f'=== "{role.title}"\n\n    {text}' for role, text in filled)
         return f"{lead}\n\n{tabs}"
 
     @env.macro
     def step_links(step_id: str) -> str:
         """Links to one step in every role's guide, e.g. "3. Select your tailnet: Staff · ..."."""
         target = steps_by_id[step_id]
-        links = " · ".join(f"[{role['title']}]({role['page']}#{step_id})" for role in roles)
+        links = " · ".join(f"[{role.title}](/{role.guide_source}#{step_id})" for role in roles)
         return f"{target['number']}. {target['title']} ({links})"

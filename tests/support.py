@@ -9,14 +9,33 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from checker.catalogue import load_catalogue
+from checker.organisation import load_organisation_file, organisation_path
 
 REPO = Path(__file__).resolve().parents[1]
 # The labelled cases: one folder each (tests/cases/README.md).
 CASES_DIR = REPO / "tests" / "cases"
 
-# The access layers in connection order: a stable contract (page, CLI, tests).
-LAYER_IDS = ("tailscale", "account", "device", "kubeconfig", "network", "credentials", "rbac")
+# The access layers in connection order, from the catalogue (the contract itself is
+# tests/checker/test_catalogue_organisation.py::test_layers_are_the_stable_contract).
+LAYER_IDS = tuple(layer.id for layer in load_catalogue().layers)
 VERDICTS = frozenset({"ok", "input", *LAYER_IDS})
+# The guide steps' anchors, in guide order: the checker and the troubleshooting page
+# link to connect/<role>/#<step>, so these never change (test_site_role_guides.py
+# checks that docs/_templates/steps.md declares exactly these).
+STEP_IDS = (
+    "install-tailscale",
+    "sign-in",
+    "select-tailnet",
+    "not-personal-tailnet",
+    "approve-device",
+    "confirm-connected",
+    "add-kubeconfig",
+    "check-server",
+    "test-access",
+)
 
 INPUT_FILES = {
     "tailscale_status": ("tailscale-status.json", "tailscale-status.txt"),
@@ -90,6 +109,12 @@ def case(name: str) -> Case:
 
 def all_cases() -> list[Case]:
     return [load_case(p) for p in sorted(CASES_DIR.iterdir()) if (p / "case.json").is_file()]
+
+
+def organisation_data(path: Path | None = None) -> dict[str, Any]:
+    """The organisation data as the site, the CLI and the browser get it: through the
+    one loader, every default filled in. Default: the file the build would use."""
+    return load_organisation_file(organisation_path(path)).to_dict()
 
 
 def build_site(dest: Path, *, env: dict[str, str] | None = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
 import sys
 import threading
@@ -13,10 +14,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-import yaml
 from checker_page import CHECK_TIMEOUT_MS
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from support import REPO, build_site
+from support import build_site, organisation_data
 
 # Debian's Chromium by default; CHROMIUM=/path/to/chrome elsewhere (e.g. GitHub's runners).
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -30,12 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def organisation_file() -> Path:
-    """The organisation data the site is built from (as hooks/organisation.py finds it)."""
-    path = Path(os.environ.get("ORGANISATION_FILE") or "organisation.yml")
-    return path if path.is_absolute() else REPO / path
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -76,10 +70,11 @@ def served_site(folder: Path, env: dict[str, str] | None = None) -> Iterator[str
     server = SiteServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_port}/"
 
-    data = yaml.safe_load(organisation_file().read_text(encoding="utf-8"))
+    data = organisation_data()
     data["organisation"]["site_url"] = url
     local = folder / "organisation.yml"
-    local.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    # JSON is YAML too.
+    local.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     build_site(root, env={"ORGANISATION_FILE": str(local), **(env or {})})
 
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import re
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
-from types import ModuleType
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from support import REPO
+from support import REPO, organisation_data
 
 pytestmark = [pytest.mark.slow]
 
@@ -111,7 +108,7 @@ def test_the_policy_allows_every_inline_script_of_every_page(site_dir: Path) -> 
 
 
 def test_pages_load_nothing_from_another_host(site_dir: Path) -> None:
-    organisation = yaml.safe_load((REPO / "organisation.yml").read_text(encoding="utf-8"))
+    organisation = organisation_data(REPO / "organisation.yml")
     own_host = urlsplit(organisation["organisation"]["site_url"]).netloc
     for page in pages(site_dir):
         for url in parsed(page).urls:
@@ -151,17 +148,10 @@ def test_the_lock_lists_exactly_the_shipped_wheels(site_dir: Path) -> None:
         assert (shipped / name).read_bytes() == (REPO / "node_modules/pyodide" / name).read_bytes()
 
 
-def load_hook(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, REPO / "hooks" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_a_missing_runtime_says_run_npm_ci(tmp_path: Path) -> None:
-    from mkdocs.exceptions import PluginError
+    from site_build.base import BuildError
+    from site_build.runtime import pyodide_dir
 
     (tmp_path / "package.json").write_text('{"dependencies": {"pyodide": "314.0.7"}}')
-    with pytest.raises(PluginError, match="run `npm ci`"):
-        load_hook("pyodide_assets").pyodide_dir(tmp_path)
+    with pytest.raises(BuildError, match="run `npm ci`"):
+        pyodide_dir(tmp_path)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import CASES_DIR, REPO
+from support import CASES_DIR, REPO, STEP_IDS
 
 from checker.catalogue import (
     INPUT_LAYER,
@@ -20,25 +20,16 @@ from checker.catalogue import (
 from checker.organisation import (
     Organisation,
     OrganisationError,
-    default_organisation_path,
     load_organisation,
+    load_organisation_file,
     organisation_from_dict,
+    organisation_path,
 )
 
 ORG_HEAD = (
     "organisation: {name: X}\n"
     "tailscale: {identity_provider: G, admins: a, cluster_admins: c, contact: c}\n"
 )
-STEPS = {
-    "install-tailscale",
-    "sign-in",
-    "select-tailnet",
-    "approve-device",
-    "confirm-connected",
-    "add-kubeconfig",
-    "check-server",
-    "test-access",
-}
 
 
 def test_layers_are_the_stable_contract() -> None:
@@ -60,7 +51,7 @@ def test_every_check_is_well_formed(organisation: Organisation) -> None:
     for check in catalogue.checks.values():
         assert check.layer in layers
         assert check.id.startswith(check.layer + "-"), check.id
-        assert check.step in STEPS, check.id
+        assert check.step in STEP_IDS, check.id
         assert check.symptom and check.fix
         assert placeholder_names(check.fix) <= known, check.id
         assert placeholder_names(check.symptom) <= known, check.id
@@ -156,6 +147,67 @@ def load_organisation_data() -> object:
 
 def test_default_organisation_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("ORGANISATION_FILE", raising=False)
-    assert default_organisation_path() == REPO / "organisation.yml"
+    assert organisation_path() == REPO / "organisation.yml"
     monkeypatch.setenv("ORGANISATION_FILE", str(tmp_path / "o.yml"))
-    assert default_organisation_path() == tmp_path / "o.yml"
+    assert organisation_path() == tmp_path / "o.yml"
+    assert organisation_path("given.yml") == Path("given.yml")
+
+
+MINIMAL = ORG_HEAD + "roles: {r: {title: R, sign_in: s, tailnets: [t]}}\n"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # YAML 1.2 reads these as a string, a number and a date: one of them is not text.
+        (
+            ("tailnets: [t]", "tailnets: [yes, 0o17, 2024-01-01]"),
+            "roles.r.tailnets[1]: expected a tailnet name (text), found the number 15 "
+            "(put it in quotes)",
+        ),
+        (("tailnets: [t]", "tailnets: []"), "roles.r.tailnets: expected a list of tailnet "
+         "names, found an empty list"),
+        (("title: R", "title: R, titel: S"), "roles.r.titel: not a key this file has"),
+        (("{name: X}", "{name: X, site_ulr: y}"), "organisation.site_ulr: not a key"),
+        (("roles: {r:", "roles: {R r:"), "roles.R r: expected a role id of lower-case"),
+        (("{name: X}", "{name: X, colors: {primary: 'red; }'}}"),
+         "organisation.colors.primary: expected a CSS colour"),
+        (("{name: X}", "{name: X, site_url: docs.example.org}"),
+         "organisation.site_url: expected an http(s):// address"),
+        (("{name: X}", "{name: X, colors: [red]}"),
+         "organisation.colors: expected a mapping, found a list"),
+        (("contact: c", "contact: 42"), "tailscale.contact: expected text, found the number 42"),
+        (("sign_in: s, ", ""), "roles.r.sign_in: expected text, found nothing"),
+    ],
+)
+def test_one_clear_error_naming_the_key(change: tuple[str, str], message: str) -> None:
+    assert change[0] in MINIMAL
+    with pytest.raises(OrganisationError, match=re.escape(message)):
+        load_organisation(MINIMAL.replace(*change))
+
+
+def test_defaults_fill_in_what_the_file_leaves_out() -> None:
+    organisation = load_organisation(MINIMAL)
+    assert organisation.org.short_name == "X"
+    assert organisation.org.site_name == "X Kubernetes access"
+    assert organisation.kubernetes.test_command == "kubectl get namespaces"
+    assert organisation.roles[0].guide_title == "Connecting as R"
+    assert organisation.roles[0].guide == "connect/r/"
+
+
+def test_the_browser_gets_the_same_organisation(organisation: Organisation) -> None:
+    data = json.loads(json.dumps(organisation.to_dict()))
+    assert organisation_from_dict(data) == organisation
+    assert list(data["roles"]) == ["staff", "contractor"]
+
+
+def test_the_file_is_named_in_its_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "org.yml"
+    bad.write_bytes(b"organisation: {name: \xff}\n")
+    with pytest.raises(OrganisationError, match=f"{re.escape(str(bad))}: expected UTF-8"):
+        load_organisation_file(bad)
+    with pytest.raises(OrganisationError, match="cannot read the organisation file"):
+        load_organisation_file(tmp_path / "missing.yml")
+    bad.write_text(MINIMAL.replace("contact: c", "contact: [c]"))
+    with pytest.raises(OrganisationError, match=f"{re.escape(str(bad))}: tailscale.contact"):
+        load_organisation_file(bad)

@@ -10,7 +10,6 @@ compiles; and restoring the site's memory image.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -18,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from support import REPO, Case, all_cases
+from support import REPO, Case, all_cases, organisation_data
 
 pytestmark = [pytest.mark.node, pytest.mark.slow]
 
@@ -29,12 +27,6 @@ BOOTS = ("wheels", "bytecode", "snapshot")
 CASES = all_cases()
 # Cases without a capture time are checked "now": the same instant for both runtimes.
 NOW = datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def organisation() -> Any:
-    named = os.environ.get("ORGANISATION_FILE")
-    path = Path(named) if named else Path("organisation.yml")
-    return yaml.safe_load((path if path.is_absolute() else REPO / path).read_text("utf-8"))
 
 
 def request_for(case: Case) -> str:
@@ -52,7 +44,7 @@ def request_for(case: Case) -> str:
             "role": case.role,
             "tailnets": list(case.tailnets),
             "now": case.now or NOW,
-            "organisation": organisation(),
+            "organisation": organisation_data(),
         }
     )
 

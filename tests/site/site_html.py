@@ -8,20 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from support import REPO
+from support import REPO, STEP_IDS, organisation_data
 
-# The step anchors the checker links to (connect/<role>/#<step>), in guide order.
-STEP_IDS = (
-    "install-tailscale",
-    "sign-in",
-    "select-tailnet",
-    "not-personal-tailnet",
-    "approve-device",
-    "confirm-connected",
-    "add-kubeconfig",
-    "check-server",
-    "test-access",
-)
+__all__ = ["STEP_IDS"]
+
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 
 
@@ -30,7 +20,8 @@ def load_yaml(path: Path) -> Any:
 
 
 def organisation(path: Path = REPO / "organisation.yml") -> dict[str, Any]:
-    return load_yaml(path)
+    """The organisation data through the one loader the site uses, as a dict."""
+    return organisation_data(path)
 
 
 def catalogue() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The bytecode the build ships for the checker page's normal boot (hooks/pyodide_bytecode.py).
+"""The bytecode the build ships for the checker page's normal boot (site_build/bytecode.py).
 
 tests/node runs the corpus on exactly these files, and the browser tests on the page.
 """

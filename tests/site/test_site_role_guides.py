@@ -14,7 +14,7 @@ ROLES: dict[str, Any] = organisation()["roles"]
 # Where the site's own words live; a shared step sentence must be written once.
 SOURCES = [
     path
-    for folder in ("docs", "macros", "hooks", "overrides")
+    for folder in ("docs", "macros", "hooks", "site_build", "overrides")
     for path in sorted((REPO / folder).rglob("*"))
     if path.is_file() and path.suffix in (".md", ".py", ".html", ".yml", ".js")
 ] + [REPO / "mkdocs.yml", REPO / "organisation.yml"]
@@ -56,6 +56,13 @@ def tokenised(content: str, role: dict[str, Any]) -> str:
     for value in role_values(role):
         content = content.replace(normalise(value), "<ROLE VALUE>")
     return content
+
+
+def test_the_template_declares_the_step_ids_the_checker_links_to() -> None:
+    from macros.main import STEPS_TEMPLATE, parse_steps
+
+    template = (REPO / "docs" / STEPS_TEMPLATE).read_text(encoding="utf-8")
+    assert tuple(step["id"] for step in parse_steps(template)) == STEP_IDS
 
 
 @pytest.mark.parametrize("role_id", ROLES)

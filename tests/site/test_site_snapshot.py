@@ -6,19 +6,21 @@ in tests/node/.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
-import importlib
 import json
 import shutil
 import tarfile
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from support import REPO, build_site
+
+from site_build import bytecode, snapshot
+from site_build.runtime import RUNTIME_FILES
 
 pytestmark = [pytest.mark.slow]
 
@@ -31,13 +33,6 @@ def manifest_of(site: Path) -> dict[str, Any]:
     path = site / "assets" / "pyodide" / "snapshot-manifest.json"
     manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return manifest
-
-
-@pytest.fixture
-def hook(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    # As mkdocs loads it: with hooks/ on sys.path, for `import pyodide_assets`.
-    monkeypatch.syspath_prepend(str(REPO / "hooks"))
-    return importlib.import_module("pyodide_snapshot")
 
 
 def test_the_manifest_describes_what_the_site_ships(site_dir: Path) -> None:
@@ -87,24 +82,35 @@ def test_the_image_comes_from_the_cache_of_its_inputs(site_dir: Path) -> None:
     assert sha256(cached) == manifest["image"]["sha256"]
 
 
-def test_the_cache_key_changes_with_each_input(hook: ModuleType, tmp_path: Path) -> None:
-    root = tmp_path / "root"
-    for name in hook.MAKER_FILES:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(REPO / name, root / name)
-    assets = tmp_path / "assets"
-    assets.mkdir()
-    (assets / "pyodide-lock.json").write_text('{"packages": {}}', encoding="utf-8")
+def test_the_cache_key_changes_with_each_input(tmp_path: Path) -> None:
+    copies = []
+    for i, path in enumerate(snapshot.STEP.files):
+        copies.append(tmp_path / str(i) / path.name)
+        copies[-1].parent.mkdir()
+        shutil.copyfile(path, copies[-1])
+    step = dataclasses.replace(snapshot.STEP, files=tuple(copies))
+    lock = tmp_path / "pyodide-lock.json"
+    lock.write_text('{"packages": {}}', encoding="utf-8")
     runtime = REPO / "node_modules" / "pyodide"
 
-    key = hook.cache_key(root, runtime, assets)
-    assert hook.cache_key(root, runtime, assets) == key
-    (assets / "pyodide-lock.json").write_text('{"packages": {"x": {}}}', encoding="utf-8")
-    assert hook.cache_key(root, runtime, assets) != key
-    changed = hook.cache_key(root, runtime, assets)
-    with (root / "hooks" / "snapshot_image.py").open("a", encoding="utf-8") as f:
-        f.write("\n# changed\n")
-    assert hook.cache_key(root, runtime, assets) != changed
+    key = step.key(runtime, RUNTIME_FILES, lock)
+    assert step.key(runtime, RUNTIME_FILES, lock) == key
+    lock.write_text('{"packages": {"x": {}}}', encoding="utf-8")
+    assert step.key(runtime, RUNTIME_FILES, lock) != key
+    for copy in copies:
+        before = step.key(runtime, RUNTIME_FILES, lock)
+        with copy.open("a", encoding="utf-8") as f:
+            f.write("\n// changed\n" if copy.suffix == ".js" else "\n# changed\n")
+        assert step.key(runtime, RUNTIME_FILES, lock) != before, copy.name
+
+
+def test_the_maker_reads_the_files_the_key_is_made_of() -> None:
+    """Each step's files are the ones its maker is given, and exist."""
+    for step in (snapshot.STEP, bytecode.STEP):
+        assert all(path.is_file() for path in step.inputs())
+        maker = step.inputs()[0].read_text(encoding="utf-8")
+        assert "process.argv.slice(5)" in maker  # the files come from the command line
+        assert "readFileSync(path.join(here" not in maker  # and from nowhere else
 
 
 def test_off_builds_the_runtime_without_the_image(tmp_path: Path) -> None:

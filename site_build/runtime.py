@@ -18,9 +18,7 @@ costs the build.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -30,19 +28,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from site_build.base import ASSETS_SUBDIR, BuildError
 
-# Where the site serves the runtime; the page's worker finds it at ../pyodide/.
-SITE_SUBDIR = "assets/pyodide"
 # The runtime files the browser loads. The npm package also holds pyodide.js (UMD),
 # source maps, type declarations and demo consoles, which the site does not need.
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 LOCK_NAME = "pyodide-lock.json"
-
-
-def project_root(config: MkDocsConfig) -> Path:
-    return Path(config.config_file_path).resolve().parent
 
 
 def pyodide_dir(root: Path) -> Path:
@@ -53,81 +44,16 @@ def pyodide_dir(root: Path) -> Path:
     here = root / "node_modules" / "pyodide"
     missing = [name for name in (*RUNTIME_FILES, LOCK_NAME) if not (here / name).is_file()]
     if missing:
-        raise PluginError(
+        raise BuildError(
             f"The checker page needs the Pyodide runtime from npm, but {here} lacks "
             f"{', '.join(missing)}: run `npm ci` in {root}."
         )
     installed = json.loads((here / "package.json").read_text(encoding="utf-8"))["version"]
     if installed != pinned:
-        raise PluginError(
+        raise BuildError(
             f"package.json pins pyodide {pinned} but node_modules has {installed}: run `npm ci`."
         )
     return here
-
-
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
-def node(what: str) -> str:
-    """The Node.js that runs the pinned Pyodide at build time to make `what`."""
-    found = shutil.which("node")
-    if found is None:
-        raise PluginError(f"The checker's {what} is made with Node.js, which is not on PATH.")
-    return found
-
-
-# How many made results each cache folder keeps (one per set of inputs).
-KEEP_CACHED = 4
-
-
-def made_with_node(
-    root: Path,
-    *,
-    what: str,
-    maker: str,
-    cache_subdir: str,
-    key: str,
-    record: str,
-    runtime: Path,
-    assets: Path,
-    prepare: Any = None,
-) -> Path:
-    """Run `node <maker> <runtime> <assets> <work>` once per key and cache the folder it fills.
-
-    The maker's stdout is kept as `record` in the folder, which also marks it complete;
-    `prepare(work)` may put inputs in the folder first. Old results are pruned.
-    """
-    cache = root / cache_subdir
-    entry = cache / key
-    if (entry / record).is_file():
-        entry.touch()
-        return entry
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="making-", dir=cache))
-    try:
-        if prepare is not None:
-            prepare(work)
-        result = subprocess.run(
-            [node(what), str(root / maker), str(runtime), str(assets), str(work)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if result.returncode != 0:
-            raise PluginError(f"Could not make the checker's {what}:\n{result.stderr}")
-        (work / record).write_text(result.stdout, encoding="utf-8")
-        try:
-            work.rename(entry)
-        except OSError:
-            # Another build made the same meanwhile.
-            if not (entry / record).is_file():
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    for old in sorted(cache.iterdir(), key=lambda p: p.stat().st_mtime)[:-KEEP_CACHED]:
-        if not old.name.startswith("making-"):
-            shutil.rmtree(old, ignore_errors=True)
-    return entry
 
 
 def pinned_dependencies(root: Path) -> list[tuple[str, str]]:
@@ -137,7 +63,7 @@ def pinned_dependencies(root: Path) -> list[tuple[str, str]]:
     for requirement in project.get("dependencies", []):
         match = re.fullmatch(r"\s*([A-Za-z0-9._-]+)\s*==\s*([A-Za-z0-9.+!_-]+)\s*", requirement)
         if not match:
-            raise PluginError(
+            raise BuildError(
                 f"Expected an exact pin (name==version) for {requirement!r} in pyproject.toml: "
                 "the site ships these wheels to the browser."
             )
@@ -165,14 +91,14 @@ def dependency_wheel(cache: Path, name: str, version: str) -> Path:
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         if result.returncode != 0:
-            raise PluginError(
+            raise BuildError(
                 f"Could not download the wheel of {name}=={version} into {cache} "
                 f"(needed once; later builds use the cache):\n{result.stderr}"
             )
     wheels = cached()
     pure = [p for p in wheels if p.name.endswith("-none-any.whl")]
     if not pure:
-        raise PluginError(
+        raise BuildError(
             f"Expected a pure-Python wheel (…-none-any.whl) of {name}=={version}, found "
             f"{[p.name for p in wheels]}: the browser can only load pure wheels."
         )
@@ -203,7 +129,7 @@ def write_lock(runtime: Path, dest: Path, wheels: list[Path]) -> dict[str, Any]:
 def build_assets(root: Path, site_dir: Path) -> Path:
     """Write the runtime, the wheels and the lock into site_dir/assets/pyodide/."""
     runtime = pyodide_dir(root)
-    dest = site_dir / SITE_SUBDIR
+    dest = site_dir / ASSETS_SUBDIR
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
@@ -220,30 +146,5 @@ def build_assets(root: Path, site_dir: Path) -> Path:
 
     shipped = {p["file_name"] for p in lock["packages"].values()}
     if shipped != {Path(w).name for w in wheels} or "checker" not in lock["packages"]:
-        raise PluginError(f"The generated {LOCK_NAME} lists {sorted(shipped)}, not our wheels.")
+        raise BuildError(f"The generated {LOCK_NAME} lists {sorted(shipped)}, not our wheels.")
     return dest
-
-
-def assets_wanted() -> bool:
-    """False when the environment says CHECKER_ASSETS=off."""
-    switch = os.environ.get("CHECKER_ASSETS", "on")
-    if switch not in ("on", "off"):
-        raise PluginError(f"Expected CHECKER_ASSETS=on or off, found {switch!r}.")
-    return switch == "on"
-
-
-def on_post_build(config: MkDocsConfig) -> None:
-    if assets_wanted():
-        build_assets(project_root(config), Path(config.site_dir))
-
-
-def on_config(config: MkDocsConfig) -> None:
-    # Fail before rendering pages, not after, when `npm ci` has not run.
-    if assets_wanted():
-        pyodide_dir(project_root(config))
-
-
-def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
-    # The wheel is built from checker/: rebuild the site when its sources change.
-    server.watch(str(project_root(config) / "checker"))
-    return server

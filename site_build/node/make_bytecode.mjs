@@ -1,19 +1,21 @@
-// Compile the checker page's Python to bytecode: hooks/pyodide_bytecode.py runs this
-// during the site build, with hooks/bytecode_compile.py as its Python side.
+// Compile the checker page's Python to bytecode: site_build/bytecode.py runs this during
+// the site build (see site_build/node.py for how steps are run and cached).
 //
-//   node hooks/make_bytecode.mjs RUNTIME_DIR ASSETS_DIR OUT_DIR
+//   node make_bytecode.mjs RUNTIME_DIR ASSETS_DIR OUT_DIR PYTHON_FILE...
 //
 // RUNTIME_DIR is node_modules/pyodide; ASSETS_DIR the built site's assets/pyodide (the
-// lock and the wheels it lists). Writes the bytecode zips into OUT_DIR and prints what
-// the manifest needs as JSON. Offline: every fetch fails.
+// lock and the wheels it lists); the PYTHON_FILEs are this step's Python side
+// (bytecode_compile.py and what it imports), put on Pyodide's sys.path. Writes the
+// bytecode zips into OUT_DIR and prints what the manifest needs as JSON. Offline:
+// every fetch fails.
 
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const [runtime, assets, out] = process.argv.slice(2).map((p) => path.resolve(p) + path.sep);
+const [runtime, assets, out] = process.argv.slice(2, 5).map((p) => path.resolve(p) + path.sep);
+const pythonFiles = process.argv.slice(5);
 
 globalThis.fetch = (resource) => {
   throw new Error(`bytecode is compiled offline, but Pyodide fetched ${resource}`);
@@ -42,8 +44,8 @@ const wheels = Object.values(JSON.parse(readFileSync(lockFile, "utf-8")).package
     return `/bytecode/wheels/${file_name}`;
   },
 );
-for (const name of ["bytecode_compile.py", "warm_up.py"]) {
-  pyodide.FS.writeFile(`/bytecode/${name}`, readFileSync(path.join(here, name)));
+for (const file of pythonFiles) {
+  pyodide.FS.writeFile(`/bytecode/${path.basename(file)}`, readFileSync(file));
 }
 pyodide.runPython("import sys; sys.path.insert(0, '/bytecode')");
 const made = JSON.parse(pyodide.pyimport("bytecode_compile").compile_all(pyodide.toPy(wheels), "/bytecode/out"));

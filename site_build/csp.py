@@ -23,9 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from site_build.base import BuildError
 
 # <script type> values that the browser runs (HTML: a JavaScript MIME type or "module").
 EXECUTABLE_TYPES = {
@@ -37,7 +35,7 @@ EXECUTABLE_TYPES = {
     "text/ecmascript",
 }
 META_PREFIX = '<meta http-equiv="Content-Security-Policy" content="'
-log = logging.getLogger("mkdocs.hooks.csp")
+log = logging.getLogger("mkdocs.hooks.site")
 
 
 class InlineCode(HTMLParser):
@@ -119,7 +117,7 @@ def with_policy(html: str, csp: str) -> str:
         return f"{html[: charset.end()]}\n    {meta}{html[charset.end() :]}"
     head = re.search(r"<head[^>]*>", html, re.IGNORECASE)
     if not head:
-        raise PluginError("Expected a <head> element to put the Content-Security-Policy in.")
+        raise BuildError("Expected a <head> element to put the Content-Security-Policy in.")
     return f"{html[: head.end()]}\n    {meta}{html[head.end() :]}"
 
 
@@ -139,7 +137,7 @@ def apply(site_dir: Path) -> str:
         style_attributes.update(found.style_attributes)
         problems += [f"{page.relative_to(site_dir)}: {p}" for p in found.problems]
     if problems:
-        raise PluginError(
+        raise BuildError(
             "The Content-Security-Policy forbids inline event handlers and javascript: URLs; "
             "move them into a script file:\n  " + "\n  ".join(problems)
         )
@@ -149,13 +147,7 @@ def apply(site_dir: Path) -> str:
     return csp
 
 
-# After every other post-build step, so that no page is written after the policy.
-@event_priority(-100)
-def on_post_build(config: MkDocsConfig) -> None:
-    apply(Path(config.site_dir))
-
-
-def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+def allow_live_reload(server: Any) -> Any:
     """Let `mkdocs serve` reload pages under the policy.
 
     The dev server appends its live-reload script to each page as it serves it, with

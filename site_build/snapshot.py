@@ -1,11 +1,12 @@
 """Ship a memory image of the checker's Python, so that the checker page starts faster.
 
-Runs after hooks/pyodide_assets.py (mkdocs.yml lists it next) and uses what that wrote
-into assets/pyodide/: the runtime, the lock and the wheels it lists. It adds
+Runs after site_build/runtime.py (site_build/pipeline.py orders the steps) and uses what
+that wrote into assets/pyodide/: the runtime, the lock and the wheels it lists. It adds
 
 - `snapshot-<sha256>.bin.gz`: Pyodide's memory after the wheels are unpacked and the
-  checker is imported and warmed up. hooks/make_snapshot.mjs makes it with Node.js and
-  the pinned pyodide package, offline; hooks/snapshot_image.py is its Python side;
+  checker is imported and warmed up, made with Node.js and
+  the pinned pyodide package, offline (site_build/node/make_snapshot.mjs);
+  site_build/in_pyodide/snapshot_image.py is its Python side;
 - `site-packages-<sha256>.tar.gz`: the lock's wheels unpacked, as the image was made
   with them (the file system is not in the image);
 - `snapshot-stdlib.zip`: the standard library the restored Python starts with: empty,
@@ -24,65 +25,37 @@ normal way (benchmarks/run.py builds both).
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
-import os
 import shutil
-import subprocess
 import tarfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from pyodide_assets import (
-    LOCK_NAME,
-    RUNTIME_FILES,
-    SITE_SUBDIR,
-    assets_wanted,
-    file_sha256,
-    made_with_node,
-    node,
-    project_root,
-    pyodide_dir,
-)
+from site_build.base import REPO, file_sha256
+from site_build.node import IN_PYODIDE, NodeStep
+from site_build.runtime import LOCK_NAME, RUNTIME_FILES, pyodide_dir
 
 MANIFEST_NAME = "snapshot-manifest.json"
 STDLIB_NAME = "snapshot-stdlib.zip"
 # The zip the restored Python fetches if it ever imports a module that is not in memory.
 ON_DEMAND_STDLIB = "python_stdlib.zip"
-MAKER = "hooks/make_snapshot.mjs"
-# What makes the image besides the runtime and the wheels: a change to any remakes it.
-MAKER_FILES = (
-    MAKER,
-    "hooks/snapshot_image.py",
-    "hooks/warm_up.py",
-    "docs/assets/checker/snapshot.js",
+STEP = NodeStep(
+    what="memory image",
+    maker="make_snapshot.mjs",
+    files=(
+        IN_PYODIDE / "snapshot_image.py",
+        IN_PYODIDE / "warm_up.py",
+        # The maker restores the image with the page's own code, to check it.
+        REPO / "docs" / "assets" / "checker" / "snapshot.js",
+    ),
+    cache="snapshot",
+    record="image.json",
 )
-CACHE_SUBDIR = ".cache/snapshot"
-
-
-def snapshot_wanted() -> bool:
-    """False when the environment says CHECKER_SNAPSHOT=off."""
-    switch = os.environ.get("CHECKER_SNAPSHOT", "on")
-    if switch not in ("on", "off"):
-        raise PluginError(f"Expected CHECKER_SNAPSHOT=on or off, found {switch!r}.")
-    return switch == "on"
 
 
 def cache_key(root: Path, runtime: Path, assets: Path) -> str:
-    """A hash of every input of the image: Pyodide, Node.js, the lock (so the wheels), the maker."""
-    version = subprocess.run(
-        [node("memory image"), "--version"], capture_output=True, text=True, check=True
-    )
-    inputs = {
-        "node": version.stdout.strip(),
-        **{f"pyodide/{name}": file_sha256(runtime / name) for name in RUNTIME_FILES},
-        LOCK_NAME: file_sha256(assets / LOCK_NAME),
-        **{name: file_sha256(root / name) for name in MAKER_FILES},
-    }
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+    return STEP.key(runtime, RUNTIME_FILES, assets / LOCK_NAME)
 
 
 def site_packages_tar(assets: Path, dest: Path) -> None:
@@ -111,10 +84,7 @@ def made_image(root: Path, runtime: Path, assets: Path, key: str) -> Path:
         zipfile.ZipFile(work / "stdlib.zip", "w").close()
         site_packages_tar(assets, work / "site-packages.tar.gz")
 
-    return made_with_node(
-        root, what="memory image", maker=MAKER, cache_subdir=CACHE_SUBDIR, key=key,
-        record="image.json", runtime=runtime, assets=assets, prepare=prepare,
-    )  # fmt: skip
+    return STEP.made(root / ".cache", key, runtime, assets, prepare)
 
 
 def write_snapshot(root: Path, dest: Path) -> dict[str, Any]:
@@ -166,14 +136,3 @@ def write_snapshot(root: Path, dest: Path) -> dict[str, Any]:
     }  # fmt: skip
     (dest / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
-
-
-def on_config(config: MkDocsConfig) -> None:
-    # Fail before rendering pages, not after, on a bad switch or a missing Node.js.
-    if assets_wanted() and snapshot_wanted():
-        node("memory image")
-
-
-def on_post_build(config: MkDocsConfig) -> None:
-    if assets_wanted() and snapshot_wanted():
-        write_snapshot(project_root(config), Path(config.site_dir) / SITE_SUBDIR)

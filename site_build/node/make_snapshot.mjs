@@ -1,12 +1,15 @@
-// Make the checker's memory image: hooks/pyodide_snapshot.py runs this during the site
-// build, and docs/assets/checker/snapshot.js restores the image in the browser.
+// Make the checker's memory image: site_build/snapshot.py runs this during the site
+// build (see site_build/node.py), and docs/assets/checker/snapshot.js restores the
+// image in the browser.
 //
-//   node hooks/make_snapshot.mjs RUNTIME_DIR ASSETS_DIR OUT_DIR
+//   node make_snapshot.mjs RUNTIME_DIR ASSETS_DIR OUT_DIR PYTHON_FILE... SNAPSHOT_JS
 //
 // RUNTIME_DIR is node_modules/pyodide; ASSETS_DIR the built site's assets/pyodide (its
 // lock); OUT_DIR holds what the page restores with besides the image: stdlib.zip (the
 // empty standard library) and site-packages.tar.gz (the lock's wheels, unpacked), and
-// receives image.bin.gz. Prints what the manifest needs as JSON. Offline: every fetch
+// receives image.bin.gz. The PYTHON_FILEs are this step's Python side (snapshot_image.py
+// and what it imports); SNAPSHOT_JS is the page's restore code, which restores the
+// image here too. Prints what the manifest needs as JSON. Offline: every fetch
 // fails, everything comes from the three directories.
 //
 // The image: Pyodide after site-packages is in place and hooks/snapshot_image.py has
@@ -19,14 +22,16 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+const [runtime, assets, out] = process.argv.slice(2, 5).map((p) => path.resolve(p) + path.sep);
+const inputs = process.argv.slice(5);
+const pythonFiles = inputs.filter((file) => file.endsWith(".py"));
+const restoreCode = inputs.find((file) => file.endsWith(".js"));
 const { inflateInto, memoryOffset, restoring, untar, xorInto } = await import(
-  pathToFileURL(path.join(here, "..", "docs", "assets", "checker", "snapshot.js")).href
+  pathToFileURL(restoreCode).href
 );
-const [runtime, assets, out] = process.argv.slice(2).map((p) => path.resolve(p) + path.sep);
 
 globalThis.fetch = (resource) => {
   throw new Error(`the snapshot is made offline, but Pyodide fetched ${resource}`);
@@ -71,8 +76,8 @@ const maker = await loadPyodide({
 const sitePackages = maker.runPython("import site; site.getsitepackages()[0]");
 untar(new Uint8Array(gunzipSync(packedFiles)), sitePackages, maker.FS);
 maker.FS.mkdirTree("/snapshot");
-for (const name of ["snapshot_image.py", "warm_up.py"]) {
-  maker.FS.writeFile(`/snapshot/${name}`, readFileSync(path.join(here, name)));
+for (const file of pythonFiles) {
+  maker.FS.writeFile(`/snapshot/${path.basename(file)}`, readFileSync(file));
 }
 const prepared = maker.runPython(`
 import sys
