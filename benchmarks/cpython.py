@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from checker import diagnose  # noqa: E402
-from checker.organisation import load_organisation  # noqa: E402
+from checker.organisation import load_organisation_file  # noqa: E402
 
 CORPUS = REPO / "tests" / "cases"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -120,7 +120,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
 
-    organisation = load_organisation((REPO / "organisation.yml").read_text())
+    organisation = load_organisation_file(REPO / "organisation.yml")
     calls: list[tuple[str, int, Callable[[], object]]] = [
         (
             scenario.name,

@@ -14,7 +14,7 @@ them. It reports median / min / max:
 - bare: a page of the benchmark's own (benchmarks/bare/, never part of the site)
   whose module worker runs loadPyodide() from the site's runtime files, then 1+1:
   the floor, Pyodide as it is shipped. Also, as a reference, the same page started
-  with the standard library the site compiles to bytecode (hooks/pyodide_bytecode.py);
+  with the standard library the site compiles to bytecode (site_build/bytecode.py);
 - checker cold: the checker page, from navigation to ready (the report's state
   first leaves "booting") and to the first verdict (state "done" with a verdict)
   for the typical case, pasted as soon as the page has its boxes;
@@ -65,11 +65,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 BENCHMARKS = Path(__file__).resolve().parent
 REPO = BENCHMARKS.parent
-sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests"), str(REPO / "hooks")]
+sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests"), str(REPO)]
 
 from checker_page import BOOT_TIMEOUT_MS, REPORT  # noqa: E402
 from conftest import (  # noqa: E402
@@ -77,24 +75,24 @@ from conftest import (  # noqa: E402
     CHROMIUM_ARGS,
     SiteHandler,
     SiteServer,
-    organisation_file,
 )
 from cpython import NOW, Scenario, scenarios  # noqa: E402
 from playwright.sync_api import Browser, Page, Request, sync_playwright  # noqa: E402
-from pyodide_assets import LOCK_NAME, RUNTIME_FILES, SITE_SUBDIR  # noqa: E402
-from pyodide_bytecode import MAKER as BYTECODE_MAKER  # noqa: E402
-from support import build_site  # noqa: E402
+from support import build_site, organisation_data  # noqa: E402
 
 from checker import diagnose  # noqa: E402
-from checker.organisation import load_organisation  # noqa: E402
+from checker.organisation import load_organisation_file, organisation_path  # noqa: E402
+from site_build.base import ASSETS_SUBDIR as SITE_SUBDIR  # noqa: E402
+from site_build.bytecode import STEP as BYTECODE_STEP  # noqa: E402
+from site_build.runtime import LOCK_NAME, RUNTIME_FILES  # noqa: E402
 
 RESULTS = BENCHMARKS / "results"
 GUIDE_PAGE = "connect/staff/"
 CHECKER_PAGE = "checker/"
 CHECKER_LINK = ".md-nav--primary a.md-nav__link[href$='checker/']"
-# hooks/pyodide_snapshot.py writes it; a site without it has no snapshot.
+# site_build/snapshot.py writes it; a site without it has no snapshot.
 SNAPSHOT_MANIFEST = "snapshot-manifest.json"
-# hooks/pyodide_bytecode.py: the standard library the checker starts with.
+# site_build/bytecode.py: the standard library the checker starts with.
 BYTECODE_STDLIB = "bytecode/python_stdlib.zip"
 VARIANTS = {
     "default": {},
@@ -228,9 +226,9 @@ def served(root: Path) -> Iterator[str]:
 
 def organisation_for(url: str, dest: Path) -> Path:
     """The organisation data with `url` as the site's address, written to dest."""
-    data = yaml.safe_load(organisation_file().read_text(encoding="utf-8"))
+    data = organisation_data()
     data["organisation"]["site_url"] = url
-    dest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    dest.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     return dest
 
 
@@ -292,7 +290,8 @@ def bytecode_compile_time(site: Path, work: Path) -> float | None:
     out.mkdir()
     start = time.perf_counter()
     runtime = REPO / "node_modules/pyodide"
-    maker = [node, str(REPO / BYTECODE_MAKER), str(runtime), str(assets), str(out)]
+    inputs = BYTECODE_STEP.inputs()
+    maker = [node, str(inputs[0]), str(runtime), str(assets), str(out), *map(str, inputs[1:])]
     subprocess.run(maker, capture_output=True, check=True)
     return time.perf_counter() - start
 
@@ -539,7 +538,7 @@ def cpython() -> dict[str, Any]:
 
 
 def expected_verdicts(cases: list[Scenario]) -> list[str]:
-    organisation = load_organisation(organisation_file().read_text(encoding="utf-8"))
+    organisation = load_organisation_file(organisation_path())
     return [
         diagnose(organisation=organisation, **s.texts, role=s.role, now=NOW).verdict for s in cases
     ]

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from checker.boxes import BOXES, KUBECONFIG, KUBECTL_OUTPUT, TAILSCALE_STATUS
 from checker.engine import diagnose
 from checker.organisation import (
     Organisation,
@@ -42,12 +43,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser(organisation)
     args = parser.parse_args(args_list)
 
-    texts: dict[str, str | None] = {"tailscale_status": None, "kubeconfig": None}
+    texts: dict[str, str | None] = {box.field: None for box in BOXES}
     if args.collect:
         texts.update(collect())
     stdin_used = False
-    for name in ("tailscale_status", "kubeconfig", "kubectl_output"):
-        path = getattr(args, name)
+    for box in BOXES:
+        path = getattr(args, box.field)
         if path is None:
             continue
         if path == "-":
@@ -55,15 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error("only one input can be read from stdin (-)")
             stdin_used = True
         try:
-            texts[name] = read_text(path)
+            texts[box.field] = read_text(path)
         except OSError as error:
             parser.error(f"cannot read {path}: {error.strerror or error}")
 
     report = diagnose(
         organisation=organisation,
-        tailscale_status=texts.get("tailscale_status"),
-        kubeconfig=texts.get("kubeconfig"),
-        kubectl_output=texts.get("kubectl_output"),
+        **texts,
         role=args.role,
         tailnets=tuple(args.tailnet or ()),
         now=args.now,
@@ -94,19 +93,15 @@ def _parser(organisation: Organisation) -> argparse.ArgumentParser:
         ),
         epilog="Exit status: 0 ok, 1 a layer fails, 2 unusable input or usage error.",
     )
-    parser.add_argument(
-        "--tailscale-status",
-        metavar="FILE",
-        dest="tailscale_status",
-        help="output of `tailscale status --json` (or the error it printed); - for stdin",
-    )
-    parser.add_argument("--kubeconfig", metavar="FILE", help="your kubeconfig file; - for stdin")
-    parser.add_argument(
-        "--kubectl-output",
-        metavar="FILE",
-        dest="kubectl_output",
-        help=f"what `{organisation.kubernetes.test_command}` printed; - for stdin",
-    )
+    helps = {
+        TAILSCALE_STATUS: "output of `tailscale status --json` (or the error it printed)",
+        KUBECONFIG: "your kubeconfig file",
+        KUBECTL_OUTPUT: f"what `{organisation.kubernetes.test_command}` printed",
+    }
+    for box in BOXES:
+        parser.add_argument(
+            box.option, metavar="FILE", dest=box.field, help=f"{helps[box.id]}; - for stdin"
+        )
     parser.add_argument(
         "--role",
         choices=roles,

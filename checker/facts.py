@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+from checker.clock import format_time
 from checker.context import CheckContext
-from checker.parse.common import format_time
-from checker.parse.jwt import decode_jwt
-from checker.parse.kubeconfig import OMITTED
-from checker.parse.x509 import CertificateError, certificates_from_data
+from checker.model import OMITTED, User
 from checker.tailnet import MAGICDNS
 
 
-def gather(ctx: CheckContext) -> list[tuple[str, str]]:
-    facts: list[tuple[str, str]] = []
-
-    def add(name: str, value: object) -> None:
+class _Facts(list[tuple[str, str]]):
+    def add(self, name: str, value: object) -> None:
         if value not in (None, "", ()):
-            facts.append((name, str(value)))
+            self.append((name, str(value)))
 
+
+def gather(ctx: CheckContext) -> list[tuple[str, str]]:
+    facts = _Facts()
+    add = facts.add
     if ctx.role is not None:
         add("role", ctx.role.id if ctx.role_given else f"{ctx.role.id} (from the tailnet)")
     add("expected tailnets", ", ".join(ctx.expected_tailnets))
@@ -47,39 +47,31 @@ def gather(ctx: CheckContext) -> list[tuple[str, str]]:
             online = {True: "online", False: "offline", None: "online state unknown"}[peer.online]
             address = ", ".join(peer.ips[:1])
             add("control-plane peer", f"{peer.label} ({address}), {online}")
-        user = ctx.user
-        if user is not None:
-            add("kubeconfig user", user.name)
-            _identity(ctx, add)
-    return facts
+        if ctx.user is not None:
+            add("kubeconfig user", ctx.user.name)
+            _identity(ctx, ctx.user, facts)
+    return list(facts)
 
 
-def _identity(ctx: CheckContext, add: object) -> None:
-    user, server = ctx.user, ctx.server
-    assert user is not None and callable(add)
-    if user.client_cert_data and user.client_cert_data not in OMITTED:
-        try:
-            certificate = certificates_from_data(user.client_cert_data)[0]
-        except CertificateError:
-            pass
-        else:
-            add("kubernetes identity", f"client certificate {certificate.identity}")
-            add("client certificate valid from", format_time(certificate.not_before))
-            add("client certificate expires", format_time(certificate.not_after))
-            return
-    if user.token == "unused" and server is not None and server.kind == MAGICDNS:
+def _identity(ctx: CheckContext, user: User, facts: _Facts) -> None:
+    """Who the kubeconfig user is to Kubernetes, as far as the kubeconfig says."""
+    add, server = facts.add, ctx.server
+    certificates = user.client_certificate.certificates if user.client_certificate else ()
+    if certificates:
+        add("kubernetes identity", f"client certificate {certificates[0].identity}")
+        add("client certificate valid from", format_time(certificates[0].not_before))
+        add("client certificate expires", format_time(certificates[0].not_after))
+    elif user.token == "unused" and server is not None and server.kind == MAGICDNS:
         add("kubernetes identity", "your tailnet login (Tailscale operator auth proxy)")
-        return
-    if user.token and user.token not in OMITTED:
-        claims = decode_jwt(user.token)
+    elif user.token and user.token not in OMITTED:
+        claims = user.token_claims
         if claims is not None:
             add("kubernetes identity", f"token subject {claims.subject or '(none)'}")
             if claims.expires:
                 add("token expires", format_time(claims.expires))
         else:
             add("kubernetes identity", "an opaque bearer token")
-        return
-    if user.exec_command is not None:
+    elif user.exec_command is not None:
         add("kubernetes identity", f"from the exec plugin `{user.exec_command}`")
     elif user.auth_provider is not None:
         add("kubernetes identity", f"from the auth provider `{user.auth_provider}`")

@@ -10,15 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-TAILSCALE_STATUS = "tailscale-status"
-KUBECONFIG = "kubeconfig"
-KUBECTL_OUTPUT = "kubectl-output"
-SOURCES = (TAILSCALE_STATUS, KUBECONFIG, KUBECTL_OUTPUT)
-BOX_TITLES = {
-    TAILSCALE_STATUS: "`tailscale status --json` box",
-    KUBECONFIG: "kubeconfig box",
-    KUBECTL_OUTPUT: "kubectl output box",
-}
+# What `kubectl config view` (without --raw) writes instead of certificates and tokens.
+OMITTED = ("DATA+OMITTED", "REDACTED")
 
 
 @dataclass(frozen=True)
@@ -102,6 +95,41 @@ class Status:
 
 
 @dataclass(frozen=True)
+class Certificate:
+    """What a diagnosis needs of an X.509 certificate (the signature is never checked)."""
+
+    common_name: str | None
+    organisations: tuple[str, ...]
+    not_before: datetime
+    not_after: datetime
+
+    @property
+    def identity(self) -> str:
+        """The Kubernetes user and groups of a client certificate: CN and O."""
+        parts = [f"CN={self.common_name}"] if self.common_name else []
+        parts += [f"O={o}" for o in self.organisations]
+        return ", ".join(parts) or "(no subject)"
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """A `*-data` field decoded: its certificates, or in words why it holds none."""
+
+    certificates: tuple[Certificate, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    """The claims of a bearer token that is a JWT (decoded, never verified)."""
+
+    subject: str | None
+    issuer: str | None
+    expires: datetime | None
+    not_before: datetime | None
+
+
+@dataclass(frozen=True)
 class Cluster:
     name: str
     line: int
@@ -113,6 +141,8 @@ class Cluster:
     insecure: bool = False
     insecure_line: int | None = None
     tls_server_name: str | None = None
+    # Decoded for the cluster the current context uses (None: no data, or omitted).
+    ca: CertificateData | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +165,9 @@ class User:
     exec_line: int | None = None
     auth_provider: str | None = None
     auth_provider_line: int | None = None
+    # Decoded for the user the current context uses (None: no data, omitted, not a JWT).
+    client_certificate: CertificateData | None = None
+    token_claims: TokenClaims | None = None
 
     def methods(self) -> tuple[str, ...]:
         found = []

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 REDACTED = "REDACTED"
 
 _KEY_VALUE = re.compile(r'^(\s*(?:-\s+)?"?)([A-Za-z0-9_.-]+)("?\s*[:=]\s*)(.+?)(,?)$')
-_SECRET_KEY = re.compile(
+# Keys whose values are secrets, wherever they appear (a kubeconfig, an exec env entry,
+# a quoted line); the kubeconfig parser collects the values under them too.
+SECRET_KEY = re.compile(
     r"token|password|passwd|secret|key-data|certificate-data|authority-data|authurl|"
     r"credential|private|apikey|api-key|client-key",
     re.I,
@@ -65,7 +67,7 @@ class Redactor:
     def line(self, value: str) -> str:
         """An evidence line: also hide the value of a key that names a secret."""
         m = _KEY_VALUE.match(value)
-        if m and _SECRET_KEY.search(m.group(2)) and m.group(4).strip() not in _PLACEHOLDERS:
+        if m and SECRET_KEY.search(m.group(2)) and m.group(4).strip() not in _PLACEHOLDERS:
             quote = '"' if m.group(4).startswith('"') else ""
             value = f"{m.group(1)}{m.group(2)}{m.group(3)}{quote}{REDACTED}{quote}{m.group(5)}"
         return self.text(value)

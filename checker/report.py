@@ -1,7 +1,9 @@
 """The report: a dumb, frozen result, and its renderers (JSON, terminal text, summary).
 
 The CLI's `--format json`, `api.run` (the browser) and the tests all use
-`render_json`, so the page and the terminal show the same report.
+`render_json`, so the page and the terminal show the same report. The report carries
+every word the page shows of it (the short title, each layer's status word, where a
+finding's evidence is), so that the page only places them.
 """
 
 from __future__ import annotations
@@ -9,13 +11,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.model import BOX_TITLES
+from checker.boxes import BOX
+
+if TYPE_CHECKING:
+    from checker.catalogue import Catalogue, Layer
 
 FORMAT_VERSION = 1
 PASSED, FAILED, WARNING, NOT_CHECKED = "passed", "failed", "warning", "not_checked"
 OK, INPUT = "ok", "input"
+STATUS_WORDS = {PASSED: "passed", FAILED: "failed", WARNING: "warning", NOT_CHECKED: "not checked"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class Finding:
     source: str | None
     line: int | None
     evidence: str | None
+    where: str | None  # "kubeconfig, line 3", or "In the kubeconfig box" without evidence
     fix: str
     guide: str
     troubleshooting: str
@@ -39,11 +46,20 @@ class LayerResult:
     question: str
     status: str
 
+    @classmethod
+    def of(cls, layer: Layer, status: str) -> LayerResult:
+        return cls(layer.id, layer.title, layer.question, status)
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_WORDS[self.status]
+
 
 @dataclass(frozen=True)
 class Report:
     verdict: str  # a layer id, "ok" or "input"
     headline: str
+    title: str  # the headline, short, for the page: "Fails at: Device approval"
     role: str | None
     tailnets: tuple[str, ...]
     now: str
@@ -65,11 +81,18 @@ def to_dict(report: Report) -> dict[str, Any]:
         "format": FORMAT_VERSION,
         "verdict": report.verdict,
         "headline": report.headline,
+        "title": report.title,
         "role": report.role,
         "tailnets": list(report.tailnets),
         "now": report.now,
         "layers": [
-            {"id": r.id, "title": r.title, "question": r.question, "status": r.status}
+            {
+                "id": r.id,
+                "title": r.title,
+                "question": r.question,
+                "status": r.status,
+                "status_text": r.status_text,
+            }
             for r in report.layers
         ],
         "findings": [
@@ -81,6 +104,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "source": f.source,
                 "line": f.line,
                 "evidence": f.evidence,
+                "where": f.where,
                 "fix": f.fix,
                 "guide": f.guide,
                 "troubleshooting": f.troubleshooting,
@@ -102,7 +126,25 @@ def render_json(report: Report) -> str:
 
 _SYMBOLS = {PASSED: "\u2713", FAILED: "\u2717", WARNING: "!", NOT_CHECKED: "\u2013"}
 _ASCII = {PASSED: "ok", FAILED: "XX", WARNING: "!!", NOT_CHECKED: "--"}
-_WORDS = {PASSED: "passed", FAILED: "failed", WARNING: "warning", NOT_CHECKED: "not checked"}
+
+
+def title_of(verdict: str, layers: tuple[LayerResult, ...], catalogue: Catalogue) -> str:
+    """The verdict in a few words, for the page's heading."""
+    if verdict == OK:
+        warned = any(layer.status == WARNING for layer in layers)
+        return "Every layer passed, with warnings" if warned else "Every layer passed"
+    if verdict == INPUT:
+        return "The checker cannot use what was pasted"
+    return f"Fails at: {catalogue.layer(verdict).title}"
+
+
+def where_of(source: str | None, line: int | None, has_evidence: bool) -> str | None:
+    """Where a finding's evidence is, in the page's words."""
+    box = BOX[source].name if source in BOX else None
+    if not has_evidence:
+        return f"In the {box} box" if box else None
+    label = f"line {line}" if line else "evidence"
+    return f"{box}, {label}" if box else label
 
 
 def _link(site_url: str, path: str) -> str:
@@ -117,7 +159,7 @@ def render_text(report: Report, *, unicode: bool = True) -> str:
     out = [report.headline, ""]
     width = max(len(r.id) for r in report.layers) if report.layers else 10
     for r in report.layers:
-        note = "" if r.status in (PASSED, FAILED) else f"  ({_WORDS[r.status]})"
+        note = "" if r.status in (PASSED, FAILED) else f"  ({r.status_text})"
         out.append(f"  {symbols[r.status]} {r.id:<{width}}  {r.title}{note}")
     for f in report.findings:
         mark = symbols[FAILED] if f.severity == "error" else symbols[WARNING]
@@ -148,10 +190,10 @@ def render_summary(
     role: str | None,
 ) -> str:
     """Plain text for a support request. Built only from already-redacted parts."""
-    given = [f"{BOX_TITLES[b].removesuffix(' box')}: {state}" for b, state in inputs.items()]
+    given = [f"{BOX[b].label}: {state}" for b, state in inputs.items()]
     out = [headline, f"Checked at {now}; role: {role or 'any'}.", "Inputs: " + "; ".join(given)]
     out += ["", "Layers:"]
-    out += [f"  [{_WORDS[r.status]}] {r.id}: {r.title}" for r in layers]
+    out += [f"  [{r.status_text}] {r.id}: {r.title}" for r in layers]
     if findings:
         out += ["", "Findings:"]
         for f in findings:

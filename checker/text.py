@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.model import BOX_TITLES, Problem
+from checker.boxes import BOX
+from checker.model import Problem
 
 # Real inputs are a few KB; a status with hundreds of peers stays well below this.
 MAX_CHARS = 2_000_000
@@ -40,7 +41,7 @@ def open_box(source: str, text: str | None) -> tuple[Box | None, Problem | None]
     """The usable box, or None with the input problem (None, None: nothing pasted)."""
     if text is None or not text.strip():
         return None, None
-    title = BOX_TITLES[source]
+    title = BOX[source].title
     if len(text) > MAX_CHARS:
         return None, Problem(
             "input-too-large",

@@ -10,15 +10,17 @@ cannot disagree, and another organisation re-brands the site by editing data onl
 Variables: `organisation` (the whole data), `org`, `tailscale`, `kubernetes` (its
 sections), `roles` (in file order), `roles_by_id`, `steps` (the guide steps, in order),
 `layers` (the access layers, each with its `checks`) and `input_checks`.
-Macros: `step`, `fill`, `per_role`, `step_links`.
+Macros: `step`, `fill`, `per_role`, `step_links`, `box_attributes`.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
 
+from checker.boxes import BOX
 from checker.catalogue import (
     INPUT_LAYER,
     load_catalogue,
@@ -111,6 +113,15 @@ def define_env(env: Any) -> None:
             "input_checks": input_checks,
         }
     )
+
+    @env.macro
+    def box_attributes(box_id: str) -> str:
+        """The attributes of an input box's textarea: what the page script reads of it."""
+        box = BOX[box_id]
+        return (
+            f'data-checker-input="{box.id}" data-checker-field="{box.field}" '
+            f'data-checker-name="{html.escape(box.name)}"'
+        )
 
     @env.macro
     def step(step_id: str, title: str) -> str:

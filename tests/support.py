@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -109,6 +111,23 @@ def case(name: str) -> Case:
 
 def all_cases() -> list[Case]:
     return [load_case(p) for p in sorted(CASES_DIR.iterdir()) if (p / "case.json").is_file()]
+
+
+def run_cli(case: Case, fmt: str = "json") -> tuple[int, str]:
+    """What `python -m checker` prints for the case, run in this process."""
+    from checker.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([*case.cli_args(), "--format", fmt])
+    return code, out.getvalue()
+
+
+def cli_report(case: Case) -> dict[str, Any]:
+    """The CLI's JSON report for the case."""
+    _, printed = run_cli(case)
+    report: dict[str, Any] = json.loads(printed)
+    return report
 
 
 def organisation_data(path: Path | None = None) -> dict[str, Any]:

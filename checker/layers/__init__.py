@@ -1,35 +1,34 @@
 """The access layers, in the order a connection passes through them.
 
-Each module has an `ID` (a layer id from catalogue.yml), a `TITLE`, a docstring
-that says what it checks, `applies(ctx)` (were its inputs given?) and a
-`check(ctx)` generator of problems. The engine stamps layer, severity, fix and
+The catalogue (checker/catalogue.yml) lists the layers, their ids and titles, in
+that order; each layer is the module of this package named after its id. A module's
+docstring says what it checks; `applies(ctx)` says whether its inputs were given and
+`check(ctx)` yields the problems it found. The engine stamps layer, severity, fix and
 links on each problem; a layer only says what it found.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from types import ModuleType
+from functools import cache
+from importlib import import_module
 from typing import Protocol, cast
 
+from checker.catalogue import Layer, load_catalogue
 from checker.context import CheckContext
-from checker.layers import account, credentials, device, kubeconfig, network, rbac, tailscale
 from checker.model import Problem
 
 
 class LayerModule(Protocol):
-    ID: str
-    TITLE: str
-
     def applies(self, ctx: CheckContext) -> bool: ...
 
     def check(self, ctx: CheckContext) -> Iterator[Problem]: ...
 
 
-def _layer(module: ModuleType) -> LayerModule:
-    return cast(LayerModule, module)
-
-
-LAYERS: tuple[LayerModule, ...] = tuple(
-    _layer(m) for m in (tailscale, account, device, kubeconfig, network, credentials, rbac)
-)
+@cache
+def layers() -> tuple[tuple[Layer, LayerModule], ...]:
+    """Each layer of the catalogue with its module, in the catalogue's order."""
+    return tuple(
+        (layer, cast(LayerModule, import_module(f"{__name__}.{layer.id}")))
+        for layer in load_catalogue().layers
+    )

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checker.boxes import TAILSCALE_STATUS
 from checker.context import CheckContext
-from checker.model import TAILSCALE_STATUS, Problem
-
-ID = "account"
-TITLE = "Tailnet account"
+from checker.model import Problem
 
 _LINK = (
     " A login link is waiting: finish signing in in the browser window Tailscale "

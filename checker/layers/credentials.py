@@ -14,15 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checker.boxes import KUBECONFIG, KUBECTL_OUTPUT
+from checker.clock import format_time
 from checker.context import SOON, CheckContext
-from checker.model import KUBECONFIG, KUBECTL_OUTPUT, Problem, User
-from checker.parse.common import format_time
-from checker.parse.jwt import decode_jwt
-from checker.parse.kubeconfig import OMITTED
-from checker.parse.x509 import CertificateError, certificates_from_data
-
-ID = "credentials"
-TITLE = "Credentials"
+from checker.model import CertificateData, Problem, User
 
 _KUBECTL_KINDS = ("unauthorized", "exec-missing", "exec-failed", "forbidden-anonymous")
 
@@ -69,32 +64,32 @@ def _user_problems(ctx: CheckContext, user: User) -> Iterator[Problem]:
             KUBECONFIG,
             user.line,
         )
-    if user.client_cert_data and user.client_cert_data not in OMITTED:
-        yield from _certificate_problems(ctx, user)
-    if user.token and user.token not in OMITTED:
-        claims = decode_jwt(user.token)
-        if claims and claims.expires and claims.expires <= ctx.now:
-            yield Problem(
-                "credentials-token-expired",
-                f"Expected a bearer token valid now, found one that expired on "
-                f"{format_time(claims.expires)} (its `exp` claim).",
-                KUBECONFIG,
-                user.token_line,
-            )
+    if user.client_certificate is not None:
+        yield from _certificate_problems(ctx, user, user.client_certificate)
+    claims = user.token_claims
+    if claims is not None and claims.expires and claims.expires <= ctx.now:
+        yield Problem(
+            "credentials-token-expired",
+            f"Expected a bearer token valid now, found one that expired on "
+            f"{format_time(claims.expires)} (its `exp` claim).",
+            KUBECONFIG,
+            user.token_line,
+        )
 
 
-def _certificate_problems(ctx: CheckContext, user: User) -> Iterator[Problem]:
-    try:
-        certificate = certificates_from_data(user.client_cert_data or "")[0]
-    except CertificateError as error:
+def _certificate_problems(
+    ctx: CheckContext, user: User, data: CertificateData
+) -> Iterator[Problem]:
+    if data.error is not None or not data.certificates:
         yield Problem(
             "credentials-bad-certificate",
             f"Expected `client-certificate-data` to be a base64 PEM certificate, found that "
-            f"{error}.",
+            f"{data.error}.",
             KUBECONFIG,
             user.client_cert_line,
         )
         return
+    certificate = data.certificates[0]
     if certificate.not_after <= ctx.now:
         yield Problem(
             "credentials-certificate-expired",

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checker.boxes import TAILSCALE_STATUS
+from checker.clock import format_time
 from checker.context import SOON, CheckContext
-from checker.model import TAILSCALE_STATUS, Problem
-from checker.parse.common import format_time
-
-ID = "device"
-TITLE = "Device approval"
+from checker.model import Problem
 
 
 def applies(ctx: CheckContext) -> bool:

@@ -15,14 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checker.boxes import KUBECONFIG, KUBECTL_OUTPUT
 from checker.context import CheckContext
-from checker.model import KUBECONFIG, KUBECTL_OUTPUT, Problem
-from checker.parse.kubeconfig import OMITTED
-from checker.parse.x509 import CertificateError, certificates_from_data
+from checker.model import Problem
 from checker.tailnet import DESCRIPTIONS, RANGES_TEXT, Server, classify_host
-
-ID = "kubeconfig"
-TITLE = "Kubeconfig"
 
 _KUBECTL_KINDS = {
     "config-unreadable": "kubeconfig-unreadable",
@@ -125,17 +121,14 @@ def _from_kubeconfig(ctx: CheckContext) -> Iterator[Problem]:
             KUBECONFIG,
             cluster.server_line,
         )
-    if cluster.ca_data and cluster.ca_data not in OMITTED:
-        try:
-            certificates_from_data(cluster.ca_data)
-        except CertificateError as error:
-            yield Problem(
-                "kubeconfig-bad-certificate-authority",
-                "Expected `certificate-authority-data` to be a base64 PEM certificate, "
-                f"found that {error}.",
-                KUBECONFIG,
-                cluster.ca_data_line,
-            )
+    if cluster.ca is not None and cluster.ca.error is not None:
+        yield Problem(
+            "kubeconfig-bad-certificate-authority",
+            "Expected `certificate-authority-data` to be a base64 PEM certificate, "
+            f"found that {cluster.ca.error}.",
+            KUBECONFIG,
+            cluster.ca_data_line,
+        )
     if cluster.insecure:
         yield Problem(
             "kubeconfig-insecure-skip-tls-verify",

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checker.boxes import KUBECONFIG, KUBECTL_OUTPUT, TAILSCALE_STATUS
+from checker.clock import format_time
 from checker.context import CheckContext, tailnet_suffix
-from checker.model import KUBECONFIG, KUBECTL_OUTPUT, TAILSCALE_STATUS, Problem
-from checker.parse.common import format_time
+from checker.model import Problem
 from checker.tailnet import MAGICDNS
-
-ID = "network"
-TITLE = "Tailnet path to the control plane"
 
 _KUBECTL_KINDS = ("timeout", "no-such-host", "refused")
 

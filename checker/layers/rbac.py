@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checker.boxes import KUBECTL_OUTPUT
 from checker.context import CheckContext
-from checker.model import KUBECTL_OUTPUT, KubectlSignal, Problem
-
-ID = "rbac"
-TITLE = "Kubernetes permissions (RBAC)"
+from checker.model import KubectlSignal, Problem
 
 
 def applies(ctx: CheckContext) -> bool:

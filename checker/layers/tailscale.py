@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checker.boxes import KUBECTL_OUTPUT, TAILSCALE_STATUS
 from checker.context import CheckContext
-from checker.model import KUBECTL_OUTPUT, TAILSCALE_STATUS, Problem, Status
-
-ID = "tailscale"
-TITLE = "Tailscale is running"
+from checker.model import Problem, Status
 
 _WHERE = {
     "linux": "this Linux computer",

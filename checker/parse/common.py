@@ -54,8 +54,3 @@ def parse_time(value: object) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def format_time(value: datetime) -> str:
-    """A time as people read it in a report: UTC, to the minute."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

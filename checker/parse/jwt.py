@@ -5,19 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-
-@dataclass(frozen=True)
-class Jwt:
-    subject: str | None
-    issuer: str | None
-    expires: datetime | None
-    not_before: datetime | None
+from checker.model import TokenClaims
 
 
-def decode_jwt(token: str) -> Jwt | None:
+def decode_jwt(token: str) -> TokenClaims | None:
     """The claims of a JWT, or None when the token is not one (opaque tokens are fine)."""
     parts = token.strip().split(".")
     if len(parts) != 3 or not parts[1] or len(token) > 64_000:
@@ -29,7 +22,7 @@ def decode_jwt(token: str) -> Jwt | None:
         return None
     if not isinstance(claims, dict):
         return None
-    return Jwt(
+    return TokenClaims(
         subject=_text(claims.get("sub")),
         issuer=_text(claims.get("iss")),
         expires=_time(claims.get("exp")),

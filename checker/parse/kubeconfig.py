@@ -1,18 +1,22 @@
 """A pasted kubeconfig (YAML or JSON) as the kubeconfig model.
 
 Loading follows client-go where it matters to a diagnosis: entries are looked up
-by name, the context names a cluster and a user, `*-data` fields are base64.
-Anything that could be a secret is collected in `Kubeconfig.secrets` so that the
-report can be checked never to contain it.
+by name, the context names a cluster and a user, `*-data` fields are base64. The
+cluster and the user that the current context selects are decoded here, once:
+their certificates and the claims of a JWT bearer token. Anything that could be a
+secret is collected in `Kubeconfig.secrets` so that the report can be checked never
+to contain it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
+from checker.boxes import KUBECONFIG
 from checker.model import (
-    KUBECONFIG,
+    OMITTED,
     Cluster,
     Context,
     Kubeconfig,
@@ -20,15 +24,11 @@ from checker.model import (
     User,
 )
 from checker.parse import kubectl, sniff, yamltree
-from checker.redact import looks_like_blob
+from checker.parse.jwt import decode_jwt
+from checker.parse.x509 import decode_certificate_data
+from checker.redact import SECRET_KEY, looks_like_blob
 from checker.text import Box
 
-OMITTED = ("DATA+OMITTED", "REDACTED")
-_SECRET_KEY = re.compile(
-    r"token|password|secret|key-data|certificate-data|authority-data|credential|"
-    r"private|apikey|api-key",
-    re.I,
-)
 _SECRET_VALUE = re.compile(r"^eyJ[\w-]+\.[\w-]+|-----BEGIN |^[A-Za-z0-9+/_-]{40,}={0,2}$")
 # Values that are placeholders, never secrets: `tailscale configure kubeconfig`
 # writes `token: unused`, `kubectl config view` writes the omitted markers.
@@ -89,7 +89,16 @@ def parse_kubeconfig(box: Box) -> tuple[Kubeconfig | None, list[Problem]]:
             f"other keys ({keys}).",
             getattr(data, "line", 1),
         )
-    return _kubeconfig(data), []
+    kc = _decoded(_kubeconfig(data))
+    if kc.data_omitted:
+        return kc, _problem(
+            "input-kubeconfig-data-omitted",
+            "Expected the kubeconfig's certificates and tokens, found `DATA+OMITTED` "
+            "or `REDACTED` in their place (`kubectl config view` without `--raw`), so "
+            "they were not checked.",
+            box.first_line_matching("DATA+OMITTED") or box.first_line_matching("REDACTED"),
+        )
+    return kc, []
 
 
 def _wrong_box(box: Box) -> list[Problem]:
@@ -135,6 +144,29 @@ def _kubeconfig(data: dict[str, Any]) -> Kubeconfig:
     )
 
 
+def _decoded(kc: Kubeconfig) -> Kubeconfig:
+    """The kubeconfig with the current context's cluster and user decoded."""
+    context = kc.context(kc.current_context)
+    if context is None:
+        return kc
+    cluster, user = kc.cluster(context.cluster), kc.user(context.user)
+    clusters, users = kc.clusters, kc.users
+    if cluster is not None and cluster.ca_data and cluster.ca_data not in OMITTED:
+        decoded = dataclasses.replace(cluster, ca=decode_certificate_data(cluster.ca_data))
+        clusters = tuple(decoded if c is cluster else c for c in clusters)
+    if user is not None:
+        cert, token = user.client_cert_data, user.token
+        decoded_user = dataclasses.replace(
+            user,
+            client_certificate=(
+                decode_certificate_data(cert) if cert and cert not in OMITTED else None
+            ),
+            token_claims=decode_jwt(token) if token and token not in OMITTED else None,
+        )
+        users = tuple(decoded_user if u is user else u for u in users)
+    return dataclasses.replace(kc, clusters=clusters, users=users)
+
+
 def _collect_secrets(node: object, secrets: set[str], key: str = "") -> bool:
     """Add every secret-looking string under `node`; True if data was omitted."""
     omitted = False
@@ -144,17 +176,17 @@ def _collect_secrets(node: object, secrets: set[str], key: str = "") -> bool:
         if isinstance(value, dict):
             # exec `env` entries are {name, value}: the name says whether it is a secret.
             name = value.get("name")
-            if isinstance(name, str) and _SECRET_KEY.search(name) and "value" in value:
+            if isinstance(name, str) and SECRET_KEY.search(name) and "value" in value:
                 stack.append((name, value["value"]))
             stack.extend((str(k), v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((key, v) for v in value)
         elif isinstance(value, str):
-            if value in OMITTED and _SECRET_KEY.search(key):
+            if value in OMITTED and SECRET_KEY.search(key):
                 omitted = True
             if value in NOT_SECRET or len(value) < 6:
                 continue
-            if _SECRET_KEY.search(key) or _SECRET_VALUE.search(value) or looks_like_blob(value):
+            if SECRET_KEY.search(key) or _SECRET_VALUE.search(value) or looks_like_blob(value):
                 secrets.add(value)
     return omitted
 

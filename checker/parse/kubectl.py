@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from checker.model import KUBECTL_OUTPUT, KubectlOutput, KubectlSignal, Problem
+from checker.boxes import KUBECTL_OUTPUT
+from checker.model import KubectlOutput, KubectlSignal, Problem
 from checker.parse import sniff
 from checker.text import Box
 

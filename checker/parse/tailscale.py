@@ -13,7 +13,8 @@ import json
 import re
 from typing import Any
 
-from checker.model import TAILSCALE_STATUS, Peer, Problem, Status, TextSignal
+from checker.boxes import TAILSCALE_STATUS
+from checker.model import Peer, Problem, Status, TextSignal
 from checker.parse import kubectl, sniff
 from checker.parse.common import LineIndex, json_span_end, parse_time
 from checker.text import Box

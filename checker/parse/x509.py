@@ -10,22 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-
-@dataclass(frozen=True)
-class Certificate:
-    common_name: str | None
-    organisations: tuple[str, ...]
-    not_before: datetime
-    not_after: datetime
-
-    @property
-    def identity(self) -> str:
-        parts = [f"CN={self.common_name}"] if self.common_name else []
-        parts += [f"O={o}" for o in self.organisations]
-        return ", ".join(parts) or "(no subject)"
+from checker.model import Certificate, CertificateData
 
 
 class CertificateError(ValueError):
@@ -54,6 +41,14 @@ def decode_base64(data: str) -> bytes:
 def load_asn1crypto() -> None:
     """Import asn1crypto now instead of at the first certificate (checker.api.warm_up)."""
     from asn1crypto import pem, x509  # type: ignore[import-untyped]  # noqa: F401
+
+
+def decode_certificate_data(data: str) -> CertificateData:
+    """A `*-data` value decoded: its certificates, or why it holds none."""
+    try:
+        return CertificateData(certificates=certificates_from_data(data))
+    except CertificateError as error:
+        return CertificateData(error=str(error))
 
 
 def certificates_from_data(data: str) -> tuple[Certificate, ...]:

@@ -9,6 +9,7 @@ memory image). The results are thrown away; nothing here is real data.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 # A self-signed client certificate (CN=warm-up, O=viewers, valid until 2126), as a
@@ -95,20 +96,31 @@ users:
   user:
     token: eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2ln
 """
-    texts = {
-        "tailscale_status": json.dumps(status, indent=2),
-        "kubeconfig": kubeconfig,
-        "kubectl_output": "Error from server (Forbidden): namespaces is forbidden: "
-        'User "warm-up" cannot list resource "namespaces" in API group "" at the cluster scope',
-    }
-    base = {"role": "member", "tailnets": [], "now": "2027-01-01T00:00:00+00:00"}
-    swapped = {
-        "tailscale_status": kubeconfig,
-        "kubeconfig": "{not yaml: [",
-        "kubectl_output": None,
-    }
-    stopped = {"role": None, "tailscale_status": "Tailscale is stopped."}
-    return [
-        json.dumps({**base, **request, "organisation": sample_organisation()})
-        for request in (texts, swapped, stopped)
+    from checker.organisation import organisation_from_dict
+    from checker.request import Request
+
+    organisation = organisation_from_dict(sample_organisation())
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    forbidden = (
+        "Error from server (Forbidden): namespaces is forbidden: "
+        'User "warm-up" cannot list resource "namespaces" in API group "" at the cluster scope'
+    )
+    requests = [
+        Request(
+            organisation,
+            tailscale_status=json.dumps(status, indent=2),
+            kubeconfig=kubeconfig,
+            kubectl_output=forbidden,
+            role="member",
+            now=now,
+        ),
+        Request(
+            organisation,
+            tailscale_status=kubeconfig,
+            kubeconfig="{not yaml: [",
+            role="member",
+            now=now,
+        ),
+        Request(organisation, tailscale_status="Tailscale is stopped.", now=now),
     ]
+    return [request.to_json() for request in requests]

@@ -58,6 +58,10 @@ READ = """() => {
       [...li.classList].find((c) => c.startsWith("checker-layer--")).slice(15),
     ]),
     findings: [...report.querySelectorAll("[data-finding]")].map((f) => f.dataset.finding),
+    title: report.querySelector("[data-verdict]")?.textContent ?? null,
+    statusWords: [...report.querySelectorAll("[data-layer] .checker-layer__status")].map(
+      (s) => s.textContent,
+    ),
     text: report.textContent,
   };
 }"""
@@ -71,6 +75,8 @@ class Shown:
     verdict: str | None
     layers: list[tuple[str, str]]
     findings: list[str]
+    title: str | None
+    status_words: list[str]
     text: str
 
     @property
@@ -110,6 +116,8 @@ def wait_for_report(page: Page, timeout: float = CHECK_TIMEOUT_MS) -> Shown:
         verdict=shown["verdict"],
         layers=[(layer, status) for layer, status in shown["layers"]],
         findings=shown["findings"],
+        title=shown["title"],
+        status_words=shown["statusWords"],
         text=shown["text"],
     )
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from checker_page import (
     wait_until_ready,
 )
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route
-from support import REPO, Case, all_cases
+from support import Case, all_cases, cli_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,19 +32,6 @@ PYODIDE_FILES = ("/assets/pyodide/", ".wasm", ".whl", "pyodide")
 
 def texts(case: Case) -> dict[str, str | None]:
     return {box: case.text(box) for box in ("tailscale_status", "kubeconfig", "kubectl_output")}
-
-
-def cli_report(case: Case) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "checker", *case.cli_args(), "--format", "json"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.stdout, f"the CLI printed nothing for {case.name}:\n{result.stderr}"
-    report: dict[str, Any] = json.loads(result.stdout)
-    return report
 
 
 def is_csp_violation(message: ConsoleMessage) -> bool:
@@ -81,6 +66,9 @@ def test_page_gives_the_clis_verdict(case: Case, corpus_page: Page) -> None:
     assert shown.verdict == expected["verdict"]
     assert shown.layers == [(layer["id"], layer["status"]) for layer in expected["layers"]]
     assert shown.findings == [finding["id"] for finding in expected["findings"]]
+    # The page shows the report's own words: its title and each layer's status word.
+    assert shown.title == expected["title"]
+    assert shown.status_words == [layer["status_text"] for layer in expected["layers"]]
 
 
 # --- nothing leaves the page ------------------------------------------------------------

@@ -11,8 +11,6 @@ through a real `python -m checker` to show that it is the same.
 from __future__ import annotations
 
 import base64
-import contextlib
-import io
 import json
 import re
 import subprocess
@@ -20,20 +18,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import REPO, VERDICTS, Case, all_cases
-
-from checker.cli import main
+from support import REPO, VERDICTS, Case, all_cases, run_cli
 
 CASES = all_cases()
 HOT_CORPUS = "HOT's labelled corpus"
-
-
-def run_cli(case: Case, fmt: str) -> tuple[int, str]:
-    """What `python -m checker` prints for the case, run in this process."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main([*case.cli_args(), "--format", fmt])
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from checker_testkit import GOOD, layer_status, only
+from support import REPO
 
 from checker import Report
 from checker.catalogue import load_catalogue
-from checker.layers import LAYERS
+from checker.layers import layers
 
 Run = Callable[..., Report]
 StatusWith = Callable[..., str]
@@ -24,10 +25,12 @@ STATUS = (GOOD / "tailscale-status.json").read_text()
 
 def test_registry_matches_the_catalogue() -> None:
     catalogue = load_catalogue()
-    assert [layer.ID for layer in LAYERS] == [layer.id for layer in catalogue.layers]
-    assert [layer.TITLE for layer in LAYERS] == [layer.title for layer in catalogue.layers]
-    for layer in LAYERS:
-        assert (layer.__doc__ or "").strip(), layer.ID
+    assert [layer for layer, _ in layers()] == list(catalogue.layers)
+    for layer, module in layers():
+        assert (module.__doc__ or "").strip(), layer.id
+        assert getattr(module, "__name__", "") == f"checker.layers.{layer.id}"
+    modules = {p.stem for p in (REPO / "checker" / "layers").glob("*.py")}
+    assert modules - {"__init__"} == {layer.id for layer in catalogue.layers}
 
 
 def test_all_good_passes_every_layer_it_can_check(run: Run) -> None:

@@ -7,7 +7,8 @@ import json
 import pytest
 from checker_testkit import GOOD
 
-from checker.model import KUBECONFIG, Kubeconfig
+from checker.boxes import KUBECONFIG
+from checker.model import Kubeconfig
 from checker.parse import yamltree
 from checker.parse.kubeconfig import parse_kubeconfig
 from checker.text import open_box

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker.model import KUBECTL_OUTPUT, KubectlSignal
+from checker.boxes import KUBECTL_OUTPUT
+from checker.model import KubectlSignal
 from checker.parse.kubectl import parse_kubectl, recognise
 from checker.text import open_box
 

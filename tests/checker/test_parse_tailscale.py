@@ -10,7 +10,8 @@ import pytest
 from checker_testkit import GOOD
 from support import REPO
 
-from checker.model import TAILSCALE_STATUS, Status
+from checker.boxes import TAILSCALE_STATUS
+from checker.model import Status
 from checker.parse.tailscale import parse_status
 from checker.text import open_box
 

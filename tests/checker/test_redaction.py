@@ -84,7 +84,7 @@ def test_long_evidence_is_redacted_before_it_is_cut(run: Run) -> None:
 
 
 def test_exec_env_secrets_are_collected() -> None:
-    from checker.model import KUBECONFIG
+    from checker.boxes import KUBECONFIG
     from checker.parse.kubeconfig import parse_kubeconfig
     from checker.text import open_box
 

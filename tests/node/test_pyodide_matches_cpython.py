@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import REPO, Case, all_cases, organisation_data
+from support import REPO, Case, all_cases
+
+from checker.boxes import BOXES
+from checker.organisation import load_organisation_file, organisation_path
+from checker.request import Request
 
 pytestmark = [pytest.mark.node, pytest.mark.slow]
 
@@ -27,6 +31,7 @@ BOOTS = ("wheels", "bytecode", "snapshot")
 CASES = all_cases()
 # Cases without a capture time are checked "now": the same instant for both runtimes.
 NOW = datetime.now(UTC).replace(microsecond=0).isoformat()
+ORGANISATION = load_organisation_file(organisation_path())
 
 
 def request_for(case: Case) -> str:
@@ -36,17 +41,13 @@ def request_for(case: Case) -> str:
         text = case.text(name)
         return text if text is not None and text.strip() else None
 
-    return json.dumps(
-        {
-            "tailscale_status": box("tailscale_status"),
-            "kubeconfig": box("kubeconfig"),
-            "kubectl_output": box("kubectl_output"),
-            "role": case.role,
-            "tailnets": list(case.tailnets),
-            "now": case.now or NOW,
-            "organisation": organisation_data(),
-        }
-    )
+    return Request(
+        organisation=ORGANISATION,
+        **{b.field: box(b.field) for b in BOXES},
+        role=case.role,
+        tailnets=case.tailnets,
+        now=datetime.fromisoformat(case.now or NOW),
+    ).to_json()
 
 
 @pytest.fixture(scope="module", params=BOOTS)

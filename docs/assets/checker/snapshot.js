@@ -1,6 +1,6 @@
 // Start the checker's Python from a memory image instead of from scratch.
 //
-// The site build (hooks/pyodide_snapshot.py, hooks/make_snapshot.mjs) runs Pyodide once
+// The site build (site_build/snapshot.py, site_build/node/make_snapshot.mjs) runs Pyodide once
 // in Node.js, imports the checker and runs it on samples, and saves Pyodide's memory.
 // Restoring that memory skips Python's start-up and every import. Around the image:
 //
@@ -12,7 +12,7 @@
 //   without its long runs of zeros (the manifest lists these "holes");
 // - the file system is not in the image: site-packages comes as a tarball of exactly
 //   the files the image was made with (the lock's wheels, unpacked), and the standard
-//   library zip is an empty one (hooks/snapshot_image.py fetches the real one if a
+//   library zip is an empty one (site_build/in_pyodide/snapshot_image.py fetches the real one if a
 //   module that is not in memory is ever imported).
 //
 // Every problem throws; worker.js then boots Python the normal way.
@@ -45,7 +45,7 @@ export async function bootFromSnapshot({ loadPyodide, version, runtime, progress
   const factory = import(new URL("pyodide.asm.mjs", runtime).href);
   factory.catch(() => {}); // reported where it is awaited
   const megabytes = Math.round(manifest.boot_bytes / 1e6);
-  progress(0, `Downloading Python for the checker (about ${megabytes} MB, once)…`);
+  progress("download", { megabytes });
   // Pyodide takes the image's bytes before it starts its WebAssembly, but reads them
   // only after: the image fills in while the WebAssembly downloads and compiles.
   const { image: made, site_packages: files } = manifest;
@@ -74,13 +74,13 @@ export async function bootFromSnapshot({ loadPyodide, version, runtime, progress
 
   // Pyodide keeps its options, and so the image, once it is in memory: let it go.
   globalThis.structuredClone?.(image.buffer, { transfer: [image.buffer] });
-  progress(1, "Loading the checker…");
+  progress("load");
   untar(tar, files.path, pyodide.FS);
   const onDemand = new URL(manifest.stdlib.on_demand, runtime).href;
   pyodide.pyimport("snapshot_image").standard_library_on_demand(onDemand);
-  progress(2, "Starting the checker…");
+  progress("start");
   const run = pyodide.pyimport("checker.api").run;
-  progress(3, "Ready.");
+  progress("ready");
   return run;
 }
 

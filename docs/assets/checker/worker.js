@@ -11,19 +11,22 @@ import { bootFromSnapshot } from "./snapshot.js";
 const RUNTIME = new URL("../pyodide/", import.meta.url).href;
 const BYTECODE = new URL("bytecode/", RUNTIME).href;
 const PACKAGES_DIR = "/checker-packages";
-const STEPS = 3;
+// What the normal boot downloads, for the page to say (the snapshot boot knows its own).
+const NORMAL_BOOT_MEGABYTES = 15;
 
-function progress(step, text) {
-  postMessage({ type: "progress", step, steps: STEPS, text });
+// The boot steps, by name: "download", "load", "start", "ready". The page says each
+// in its own words (docs/checker.md), so only names and numbers are sent.
+function progress(step, details = {}) {
+  postMessage({ type: "progress", step, ...details });
 }
 
 // The normal boot. Pyodide ships its standard library as source and the wheels hold
 // source, and compiling it was most of the time Python took to start; the site build
-// compiles it instead (hooks/pyodide_bytecode.py). So Python starts with the bytecode/
+// compiles it instead (site_build/bytecode.py). So Python starts with the bytecode/
 // standard library, and the checker's packages are bytecode zips on sys.path: fetched
 // while Python starts, checked against bytecode/manifest.json, never installed.
 async function boot() {
-  progress(0, "Downloading Python for the checker (about 15 MB, once)…");
+  progress("download", { megabytes: NORMAL_BOOT_MEGABYTES });
   const packages = downloadPackages();
   packages.catch(() => {}); // awaited below, after loadPyodide
   const pyodide = await loadPyodide({
@@ -34,7 +37,7 @@ async function boot() {
     stdout: () => {},
     stderr: (text) => console.warn(text),
   });
-  progress(1, "Loading the checker…");
+  progress("load");
   pyodide.FS.mkdirTree(PACKAGES_DIR);
   const path = pyodide.pyimport("sys").path;
   for (const { fileName, bytes } of await packages) {
@@ -42,7 +45,7 @@ async function boot() {
     path.append(`${PACKAGES_DIR}/${fileName}`);
   }
   path.destroy();
-  progress(2, "Starting the checker…");
+  progress("start");
   const api = pyodide.pyimport("checker.api");
   // After "ready" is out: what the first check would do on first use, while the
   // reader is still copying what to paste (a check sent at once just waits for it).
@@ -53,7 +56,7 @@ async function boot() {
       console.warn(`The checker could not warm up: ${error.message}`);
     }
   }, 0);
-  progress(3, "Ready.");
+  progress("ready");
   return api.run;
 }
 
