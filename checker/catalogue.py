@@ -127,6 +127,8 @@ def placeholders(
     """
     role = organisation.role(role_id) or organisation.roles[0]
     tailscale, kubernetes = organisation.tailscale, organisation.kubernetes
+    proxy = kubernetes.operator_proxy
+    groups = ", ".join(f"`{g}`" for g in role.kubernetes_groups)
     return {
         "admins": tailscale.admins,
         "cluster_admins": tailscale.cluster_admins,
@@ -139,6 +141,9 @@ def placeholders(
         "tailnet": (tailnets or role.tailnets)[0],
         "role_title": role.title,
         "sign_in": role.sign_in,
+        "groups": groups or "the groups your role needs",
+        "proxy_hostname": proxy.hostname if proxy else "<proxy hostname>",
+        "proxy_tag": proxy.tag if proxy else "tag:k8s-operator",
     }
 
 

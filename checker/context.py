@@ -15,8 +15,11 @@ from checker.model import (
     Status,
     User,
 )
-from checker.organisation import Organisation, Role
+from checker.organisation import AUTH, Organisation, Role
 from checker.tailnet import MAGICDNS, SHORT_NAME, Server, parse_server, same_ip
+
+# What the operator's Helm chart tags its proxy device with, unless told otherwise.
+DEFAULT_PROXY_TAG = "tag:k8s-operator"
 
 # A key or certificate that expires within this window gets a warning.
 SOON = timedelta(days=7)
@@ -55,7 +58,49 @@ class CheckContext:
     @property
     def server(self) -> Server | None:
         cluster = self.cluster
-        return parse_server(cluster.server) if cluster and cluster.server else None
+        if cluster is None or not cluster.server:
+            return None
+        return parse_server(cluster.server, self.status.magic_dns_suffix if self.status else None)
+
+    # --- the Tailscale operator's API server proxy ---------------------------------
+
+    def proxy_peer(self) -> Peer | None:
+        """The server's device, when it is an operator's API server proxy (by its tag or
+        by the organisation's proxy hostname)."""
+        peer = self.control_plane_peer()
+        if peer is None:
+            return None
+        proxy = self.organisation.kubernetes.operator_proxy
+        tag = proxy.tag if proxy else DEFAULT_PROXY_TAG
+        named = proxy is not None and peer.label == proxy.hostname
+        return peer if tag in peer.tags or named else None
+
+    def server_is_proxy(self) -> bool:
+        """Whether kubectl talks to an operator's API server proxy: the server is the
+        organisation's proxy by name, its device is a proxy, or it is the MagicDNS name
+        with the `token: unused` that `tailscale configure kubeconfig` writes."""
+        server = self.server
+        if server is None:
+            return False
+        proxy = self.organisation.kubernetes.proxy
+        if proxy is not None and server.ip is None and server.host.split(".")[0] == proxy.hostname:
+            return True
+        if self.proxy_peer() is not None:
+            return True
+        user = self.user
+        return server.kind == MAGICDNS and user is not None and user.token == "unused"
+
+    def proxy_mode(self) -> str | None:
+        """auth or noauth when kubectl talks to a proxy, else None. The organisation's
+        mode for its own proxy; auth for any other that a `token: unused` kubeconfig
+        reaches (that is what `tailscale configure kubeconfig` is for)."""
+        if not self.server_is_proxy():
+            return None
+        proxy = self.organisation.kubernetes.proxy
+        if proxy is not None:
+            return proxy.mode
+        user = self.user
+        return AUTH if user is not None and user.token == "unused" else None
 
     # --- kubectl ----------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from checker.clock import format_time
 from checker.context import CheckContext
 from checker.model import OMITTED, User
+from checker.organisation import AUTH
 from checker.tailnet import MAGICDNS
 
 
@@ -34,6 +35,12 @@ def gather(ctx: CheckContext) -> list[tuple[str, str]]:
             add("device key expires", format_time(status.self_key_expiry))
         if status.form == "json" and status.peers_known and status.has_netmap:
             add("peers", len(status.peers))
+        if status.self_tags:
+            add("device tags", ", ".join(status.self_tags))
+        if status.cert_domains == () and status.backend_state == "Running":
+            add("https certificates", "off for this tailnet (CertDomains is empty)")
+        if status.tun is False:
+            add("networking", "userspace (TUN: false)")
     kc = ctx.kubeconfig
     if kc is not None and not kc.unreadable:
         add("context", kc.current_context)
@@ -47,9 +54,17 @@ def gather(ctx: CheckContext) -> list[tuple[str, str]]:
             online = {True: "online", False: "offline", None: "online state unknown"}[peer.online]
             address = ", ".join(peer.ips[:1])
             add("control-plane peer", f"{peer.label} ({address}), {online}")
+        if ctx.server_is_proxy():
+            mode = ctx.proxy_mode()
+            add("api server proxy", f"{ctx.server.host if ctx.server else ''}"
+                + (f" ({mode} mode)" if mode else ""))  # fmt: skip
         if ctx.user is not None:
             add("kubeconfig user", ctx.user.name)
             _identity(ctx, ctx.user, facts)
+    me = ctx.kubectl.whoami if ctx.kubectl else None
+    if me is not None:
+        add("kubernetes username (whoami)", me.username)
+        add("kubernetes groups (whoami)", ", ".join(me.groups) or "none")
     return list(facts)
 
 
@@ -61,7 +76,9 @@ def _identity(ctx: CheckContext, user: User, facts: _Facts) -> None:
         add("kubernetes identity", f"client certificate {certificates[0].identity}")
         add("client certificate valid from", format_time(certificates[0].not_before))
         add("client certificate expires", format_time(certificates[0].not_after))
-    elif user.token == "unused" and server is not None and server.kind == MAGICDNS:
+    elif ctx.proxy_mode() == AUTH or (
+        user.token == "unused" and server is not None and server.kind == MAGICDNS
+    ):
         add("kubernetes identity", "your tailnet login (Tailscale operator auth proxy)")
     elif user.token and user.token not in OMITTED:
         claims = user.token_claims

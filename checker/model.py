@@ -40,6 +40,7 @@ class Peer:
     line: int | None = None
     online_line: int | None = None
     expiry_line: int | None = None
+    tags: tuple[str, ...] = ()  # a tagged device's tags (the operator's proxy: tag:k8s-operator)
 
     @property
     def label(self) -> str:
@@ -82,6 +83,24 @@ class Status:
     version: str | None = None
     login_name: str | None = None
     signals: tuple[TextSignal, ...] = ()
+    # The tailnet's HTTPS certificate domains; None: the status does not say (old
+    # clients), () : HTTPS certificates are off for the tailnet (or not connected).
+    cert_domains: tuple[str, ...] | None = None
+    cert_domains_line: int | None = None
+    # False: userspace networking, where other programs cannot reach 100.x addresses.
+    tun: bool | None = None
+    tun_line: int | None = None
+    magic_dns_enabled: bool | None = None
+    magic_dns_line: int | None = None
+    self_tags: tuple[str, ...] = ()
+    # The exit node in use: its name, whether it is online and the line that says so.
+    exit_node: str | None = None
+    exit_node_online: bool | None = None
+    exit_node_line: int | None = None
+
+    def health_line(self, text: str) -> tuple[str, int | None] | None:
+        """The first health message that contains `text`, with its line."""
+        return next(((h, line) for h, line in self.health if text in h), None)
 
     def signal(self, *kinds: str) -> TextSignal | None:
         return next((s for s in self.signals if s.kind in kinds), None)
@@ -251,8 +270,19 @@ class KubectlSignal:
 
 
 @dataclass(frozen=True)
+class Whoami:
+    """What `kubectl auth whoami` (table or -o json) says Kubernetes sees you as."""
+
+    username: str | None
+    groups: tuple[str, ...]
+    line: int  # the Username line (the table) or the review's first line (JSON)
+    groups_line: int | None = None
+
+
+@dataclass(frozen=True)
 class KubectlOutput:
     signals: tuple[KubectlSignal, ...] = ()
+    whoami: Whoami | None = None
 
     def last(self, *kinds: str) -> KubectlSignal | None:
         # The summary line comes last; memcache lines before it repeat the cause.

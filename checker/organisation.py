@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -91,12 +92,43 @@ class Tailscale:
     download_url: str = "https://tailscale.com/download"
 
 
+# How kubectl reaches the API server over the tailnet (`kubernetes.path`).
+OPERATOR_PROXY = "operator-proxy"  # the Tailscale Kubernetes operator's API server proxy
+DIRECT = "direct"  # the control plane's own address on the tailnet
+AUTH, NOAUTH = "auth", "noauth"
+
+
+@dataclass(frozen=True)
+class OperatorProxy:
+    """The Tailscale Kubernetes operator's API server proxy: a device on the tailnet that
+    ends TLS with a certificate for its MagicDNS name and forwards to the API server."""
+
+    # Its device name on the tailnet (the Helm value operatorConfig.hostname); kubeconfigs
+    # name it as https://<hostname>.<tailnet's MagicDNS domain>.
+    hostname: str
+    # auth: it impersonates the caller's tailnet login, with the Kubernetes groups the
+    # tailnet policy's grant gives (apiServerProxyConfig.mode "true"); noauth: it passes
+    # the kubeconfig's own credentials through ("noauth").
+    mode: str = AUTH
+    # The tag its device carries (the Helm value operatorConfig.defaultTags).
+    tag: str = "tag:k8s-operator"
+
+
 @dataclass(frozen=True)
 class Kubernetes:
     # What the guides call the thing kubectl talks to.
     control_plane: str = "the cluster control plane"
     # The command every guide ends with; it must succeed for access to count as working.
     test_command: str = "kubectl get namespaces"
+    # operator-proxy or direct.
+    path: str = DIRECT
+    # With path operator-proxy: the proxy.
+    operator_proxy: OperatorProxy | None = None
+
+    @property
+    def proxy(self) -> OperatorProxy | None:
+        """The proxy, when the organisation's path goes through it."""
+        return self.operator_proxy if self.path == OPERATOR_PROXY else None
 
 
 @dataclass(frozen=True)
@@ -114,7 +146,7 @@ class Role:
     id: str
     title: str
     # Expected tailnet names (CurrentTailnet.Name); the guide tells people to pick the first.
-    tailnets: tuple[str, ...]
+    tailnets: tuple[str, ...] = field(metadata={"item": "tailnet name", "non_empty": True})
     sign_in: str
     guide_title: str = ""  # default: "Connecting as <title>"
     # Who this guide is for, as a sentence fragment after "for".
@@ -123,6 +155,9 @@ class Role:
     permissions: Permissions = field(default_factory=Permissions)
     # An extra sentence at the top of the role's guide.
     intro: str = ""
+    # With the proxy in auth mode: the Kubernetes groups the tailnet policy's grant
+    # gives this role (`kubectl auth whoami` lists them).
+    kubernetes_groups: tuple[str, ...] = field(default=(), metadata={"item": "group name"})
 
     def __post_init__(self) -> None:
         if not self.guide_title:
@@ -202,6 +237,16 @@ _CHECKS: dict[tuple[type, str], tuple[re.Pattern[str], str]] = {
     (About, "site_url"): (URL, "an http(s):// address"),
     (About, "repo_url"): (URL, "an http(s):// address"),
     (Tailscale, "download_url"): (URL, "an http(s):// address"),
+    (Kubernetes, "path"): (
+        re.compile(f"^({OPERATOR_PROXY}|{DIRECT})$"),
+        "operator-proxy or direct",
+    ),
+    (OperatorProxy, "mode"): (re.compile(f"^({AUTH}|{NOAUTH})$"), "auth or noauth"),
+    (OperatorProxy, "hostname"): (
+        re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"),
+        "a device name of lower-case letters, digits and hyphens",
+    ),
+    (OperatorProxy, "tag"): (re.compile(r"^tag:[A-Za-z0-9-]+$"), "a tag such as tag:k8s-operator"),
 }
 
 
@@ -257,6 +302,11 @@ def organisation_from_dict(data: object) -> Organisation:
     org = _section(About, top.get("organisation"), "organisation")
     tailscale = _section(Tailscale, top.get("tailscale"), "tailscale")
     kubernetes = _section(Kubernetes, top.get("kubernetes"), "kubernetes", optional=True)
+    if kubernetes.path == OPERATOR_PROXY and kubernetes.operator_proxy is None:
+        raise OrganisationError(
+            "kubernetes.operator_proxy: expected the proxy's hostname (and mode), since "
+            "kubernetes.path is operator-proxy, found nothing"
+        )
     roles = _mapping(top.get("roles"), "roles")
     if not roles:
         raise OrganisationError("roles: expected at least one role, found none")
@@ -296,14 +346,16 @@ def _section[T](cls: type[T], value: object, where: str, *, optional: bool = Fal
                 expected = _expected(hints[f.name])
                 raise OrganisationError(f"{key}: expected {expected}, found nothing")
             continue
-        values[f.name] = _value(hints[f.name], given, key)
+        values[f.name] = _value(hints[f.name], given, key, f.metadata)
         check = _CHECKS.get((cls, f.name))
         if check and not check[0].match(values[f.name]):
             raise OrganisationError(f"{key}: expected {check[1]}, found {given!r}")
     return cls(**values)
 
 
-def _value(hint: Any, given: object, key: str) -> Any:
+def _value(hint: Any, given: object, key: str, meta: Mapping[str, Any]) -> Any:
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        (hint,) = (arg for arg in typing.get_args(hint) if arg is not type(None))
     if hint is str:
         if not isinstance(given, str):
             raise OrganisationError(
@@ -312,15 +364,14 @@ def _value(hint: Any, given: object, key: str) -> Any:
             )
         return given
     if typing.get_origin(hint) is tuple:
-        if not isinstance(given, list) or not given:
-            raise OrganisationError(
-                f"{key}: expected a list of tailnet names, found {_found(given)}"
-            )
-        for i, item in enumerate(given):
-            if not isinstance(item, str) or not item.strip():
+        item = meta.get("item", "name")
+        if not isinstance(given, list) or (meta.get("non_empty") and not given):
+            raise OrganisationError(f"{key}: expected a list of {item}s, found {_found(given)}")
+        for i, value in enumerate(given):
+            if not isinstance(value, str) or not value.strip():
                 raise OrganisationError(
-                    f"{key}[{i}]: expected a tailnet name (text), found {_found(item)}"
-                    + (" (put it in quotes)" if _is_scalar(item) else "")
+                    f"{key}[{i}]: expected a {item} (text), found {_found(value)}"
+                    + (" (put it in quotes)" if _is_scalar(value) else "")
                 )
         return tuple(given)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):

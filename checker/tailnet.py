@@ -61,8 +61,13 @@ class Server:
         return self.kind in (TAILNET_IP, MAGICDNS, SHORT_NAME)
 
 
-def parse_server(url: str) -> Server:
-    """Classify a kubeconfig `server:` value."""
+def parse_server(url: str, magic_dns_suffix: str | None = None) -> Server:
+    """Classify a kubeconfig `server:` value.
+
+    A name under `magic_dns_suffix` (the status's own MagicDNS domain) is a tailnet
+    name even when it does not end in .ts.net: a self-hosted control server
+    (Headscale) gives its tailnet a domain of its own.
+    """
     raw = url.strip()
     full = raw if "://" in raw else "https://" + raw
     try:
@@ -74,6 +79,9 @@ def parse_server(url: str) -> Server:
     if not host:
         return Server(raw, "", None, INVALID)
     kind, ip = classify_host(host)
+    suffix = (magic_dns_suffix or "").strip(".").lower()
+    if kind == OTHER_NAME and suffix and host.rstrip(".").endswith("." + suffix):
+        kind = MAGICDNS
     return Server(raw, host, port, kind, ip)
 
 

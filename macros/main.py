@@ -8,7 +8,8 @@ checker reports from. So a guide step, a troubleshooting entry and a checker fin
 cannot disagree, and another organisation re-brands the site by editing data only.
 
 Variables: `organisation` (the whole data), `org`, `tailscale`, `kubernetes` (its
-sections), `roles` (in file order), `roles_by_id`, `steps` (the guide steps, in order),
+sections), `proxy` (the API server proxy, None on the direct path), `roles` (in file
+order), `roles_by_id`, `steps` (the guide steps, in order),
 `layers` (the access layers, each with its `checks`) and `input_checks`.
 Macros: `step`, `fill`, `per_role`, `step_links`, `box_attributes`.
 """
@@ -106,6 +107,8 @@ def define_env(env: Any) -> None:
             "org": organisation.org,
             "tailscale": organisation.tailscale,
             "kubernetes": organisation.kubernetes,
+            # The operator's API server proxy when the cluster is reached through it.
+            "proxy": organisation.kubernetes.proxy,
             "roles": roles,
             "roles_by_id": {role.id: role for role in roles},
             "steps": steps,

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,8 @@ class Case:
     source: str
     findings: tuple[str, ...] | None = None
     inputs: dict[str, Path] = field(default_factory=dict)
+    # The organisation data the case is checked with, when not the repository's.
+    organisation: Path | None = None
 
     def text(self, box: str) -> str | None:
         p = self.inputs.get(box)
@@ -80,7 +83,31 @@ class Case:
             args += ["--tailnet", t]
         if self.now:
             args += ["--now", self.now]
+        if self.organisation:
+            args += ["--organisation", str(self.organisation)]
         return args
+
+    def request(self, now: str | None = None) -> str:
+        """The request the checker page sends for this case's boxes, role and clock."""
+        from checker.boxes import BOXES
+        from checker.request import Request
+
+        def box(field: str) -> str | None:
+            text = self.text(field)
+            return text if text is not None and text.strip() else None
+
+        when = self.now or now
+        return Request(
+            organisation=load_organisation_file(organisation_path(self.organisation)),
+            **{b.field: box(b.field) for b in BOXES},
+            role=self.role,
+            tailnets=self.tailnets,
+            now=datetime.fromisoformat(when) if when else None,
+        ).to_json()
+
+    def organisation_data(self) -> dict[str, Any]:
+        """The organisation data this case is checked with, as the browser gets it."""
+        return organisation_data(self.organisation)
 
 
 def load_case(path: Path) -> Case:
@@ -102,6 +129,7 @@ def load_case(path: Path) -> Case:
         source=meta.get("source", ""),
         findings=tuple(findings) if findings is not None else None,
         inputs=inputs,
+        organisation=path / meta["organisation"] if meta.get("organisation") else None,
     )
 
 

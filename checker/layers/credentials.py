@@ -3,9 +3,12 @@
 The user of the current context needs exactly one way to authenticate: a client
 certificate with its key, a bearer token, an exec plugin or an auth provider.
 A client certificate must be valid now, a JWT bearer token's `exp` must not
-have passed (tokens are decoded, never verified). `token: unused` with a
-`*.ts.net` server is the Tailscale operator's auth proxy, which identifies you
-by your tailnet login. kubectl's own messages count too: "Unauthorized", "You
+have passed (tokens are decoded, never verified). Through the Tailscale
+operator's API server proxy in auth mode, the kubeconfig's credentials are not
+used at all (the proxy identifies you by your tailnet login, and `tailscale
+configure kubeconfig` writes `token: unused`), so they are not judged; in noauth
+mode they are, but a client certificate cannot pass the proxy, which ends TLS.
+kubectl's own messages count too: "Unauthorized", "You
 must be logged in", a missing or failing exec plugin, and Forbidden for
 `system:anonymous` (no credentials were recognised).
 """
@@ -18,6 +21,7 @@ from checker.boxes import KUBECONFIG, KUBECTL_OUTPUT
 from checker.clock import format_time
 from checker.context import SOON, CheckContext
 from checker.model import CertificateData, Problem, User
+from checker.organisation import AUTH, NOAUTH
 
 _KUBECTL_KINDS = ("unauthorized", "exec-missing", "exec-failed", "forbidden-anonymous")
 
@@ -28,8 +32,18 @@ def applies(ctx: CheckContext) -> bool:
 
 def check(ctx: CheckContext) -> Iterator[Problem]:
     user = ctx.user
-    if user is not None:
+    mode = ctx.proxy_mode()
+    if user is not None and mode != AUTH:
         yield from _user_problems(ctx, user)
+    if user is not None and mode == NOAUTH and (user.client_cert_data or user.client_cert_file):
+        yield Problem(
+            "credentials-proxy-client-certificate",
+            f"Expected user `{user.name}` to send a token through the API server proxy "
+            "(noauth mode passes on what kubectl sends), found a client certificate: the "
+            "proxy ends TLS itself, so the certificate never reaches the API server.",
+            KUBECONFIG,
+            user.client_cert_line,
+        )
     yield from _kubectl_problems(ctx)
 
 

@@ -4,7 +4,11 @@ Follows kubectl: `current-context` must be set and name a context, the context a
 cluster and a user that exist, the cluster a `server`. The server must be a
 Tailscale address (100.64.0.0/10 without ChromeOS's 100.115.92.0/23, or
 fd7a:115c:a1e0::/48) or a MagicDNS `*.ts.net` name; public, office/home
-network and loopback servers do not go through the tailnet.
+network and loopback servers do not go through the tailnet. A name under the
+pasted status's own MagicDNS domain counts too (Headscale gives its tailnet one).
+When the server is the Tailscale operator's API server proxy it must be named, not
+addressed (the proxy picks its certificate by name), and it must not pin the
+cluster's own certificate authority (the proxy presents a Let's Encrypt one).
 `certificate-authority-data` must decode to a certificate. kubectl's own
 messages count too: "localhost:8080 was refused" (no usable kubeconfig),
 "context was not found", and the x509 errors (unknown authority, name mismatch,
@@ -17,7 +21,7 @@ from collections.abc import Iterator
 
 from checker.boxes import KUBECONFIG, KUBECTL_OUTPUT
 from checker.context import CheckContext
-from checker.model import Problem
+from checker.model import Cluster, Problem
 from checker.tailnet import DESCRIPTIONS, RANGES_TEXT, Server, classify_host
 
 _KUBECTL_KINDS = {
@@ -45,6 +49,9 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
     for problem in _from_kubeconfig(ctx):
         seen.add(problem.id)
         yield problem
+    if "kubeconfig-proxy-pinned-ca" in seen:
+        # kubectl's "unknown authority" is what the pinned authority causes.
+        seen.add("kubeconfig-tls-unknown-authority")
     for problem in _from_kubectl(ctx):
         if problem.id not in seen:
             seen.add(problem.id)
@@ -121,6 +128,8 @@ def _from_kubeconfig(ctx: CheckContext) -> Iterator[Problem]:
             KUBECONFIG,
             cluster.server_line,
         )
+    else:
+        yield from _proxy_problems(ctx, cluster)
     if cluster.ca is not None and cluster.ca.error is not None:
         yield Problem(
             "kubeconfig-bad-certificate-authority",
@@ -137,6 +146,54 @@ def _from_kubeconfig(ctx: CheckContext) -> Iterator[Problem]:
             KUBECONFIG,
             cluster.insecure_line,
         )
+
+
+def _proxy_problems(ctx: CheckContext, cluster: Cluster) -> Iterator[Problem]:
+    """A kubeconfig that cannot work with the Tailscale operator's API server proxy."""
+    server = ctx.server
+    if server is None:
+        return
+    proxy = ctx.organisation.kubernetes.proxy
+    tls_failed = ctx.kubectl_signal("tls-internal-error") is not None
+    if server.ip is not None and (ctx.proxy_peer() is not None or (proxy and tls_failed)):
+        peer = ctx.proxy_peer()
+        name = peer.dns_name if peer and peer.dns_name else _proxy_name(ctx)
+        yield Problem(
+            "kubeconfig-proxy-by-address",
+            f"Expected the API server proxy's MagicDNS name (`https://{name}`), found its "
+            f"address {server.host}: the proxy chooses its certificate by the name kubectl "
+            "sends, and kubectl sends none for an address, so TLS fails "
+            '("remote error: tls: internal error").',
+            KUBECONFIG,
+            cluster.server_line,
+        )
+        return
+    if not ctx.server_is_proxy() or cluster.ca is None or not cluster.ca.certificates:
+        return
+    authority = cluster.ca.certificates[0]
+    if any(mark in (authority.common_name or "") for mark in _PUBLIC_ROOTS):
+        return
+    yield Problem(
+        "kubeconfig-proxy-pinned-ca",
+        f"Expected no `certificate-authority-data` for the API server proxy `{server.host}`, "
+        f"found the certificate authority {authority.identity}: the proxy presents a "
+        "public certificate for its MagicDNS name (Let's Encrypt), not one from the "
+        'cluster\'s own authority, so kubectl says "x509: certificate signed by unknown '
+        'authority".',
+        KUBECONFIG,
+        cluster.ca_data_line,
+    )
+
+
+# The authorities of the certificates the operator's proxy presents (Let's Encrypt).
+_PUBLIC_ROOTS = ("ISRG Root", "Let's Encrypt")
+
+
+def _proxy_name(ctx: CheckContext) -> str:
+    proxy = ctx.organisation.kubernetes.proxy
+    suffix = ctx.status.magic_dns_suffix if ctx.status else None
+    host = proxy.hostname if proxy else "<proxy hostname>"
+    return f"{host}.{suffix}" if suffix else f"{host}.<your tailnet>.ts.net"
 
 
 def _not_tailnet_message(host: str, kind: str) -> str:

@@ -8,12 +8,13 @@ substrings that stay the same (see the reference on kubectl error texts).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from checker.boxes import KUBECTL_OUTPUT
-from checker.model import KubectlOutput, KubectlSignal, Problem
+from checker.model import KubectlOutput, KubectlSignal, Problem, Whoami
 from checker.parse import sniff
 from checker.text import Box
 
@@ -113,6 +114,27 @@ _PATTERNS: tuple[_Pattern, ...] = (
         lambda m: {"detail": m.group("d") or "", "host": m.group("h") or m.group("h2")},
     ),
     _Pattern("tls-expired", re.compile(r"x509: certificate has expired or is not yet valid")),
+    # The server ended the TLS handshake with an alert: the operator's proxy does when it
+    # has no certificate for the name it was asked for (or was asked for none: an IP).
+    _Pattern(
+        "tls-internal-error",
+        re.compile(r'(?:Get "https://(?P<h>[^/:"]+)[^"]*": )?remote error: tls: internal error'),
+        lambda m: {"host": m.group("h")},
+    ),
+    # The Tailscale operator's API server proxy (auth mode) impersonates the caller; its
+    # own service account needs the right to, and a grant may demand a session recorder.
+    _Pattern(
+        "impersonate-forbidden",
+        re.compile(
+            r'User "(?P<user>system:serviceaccount:[^"]*)" cannot impersonate '
+            r'resource "(?P<resource>[^"]*)"'
+        ),
+        lambda m: {"user": m.group("user"), "verb": "impersonate", "resource": m.group("resource")},
+    ),
+    _Pattern(
+        "recorder-required",
+        re.compile(r"must be recorded, but no recorders are available"),
+    ),
     _Pattern(
         "forbidden-anonymous",
         re.compile(r'User "system:anonymous" cannot|forbidden: User "system:anonymous"'),
@@ -153,8 +175,13 @@ _PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern(
         "timeout",
+        re.compile(r'(?:Get "https://(?P<h>[^/:"]+)[^"]*": )?net/http: TLS handshake timeout'),
+        lambda m: {"host": m.group("h"), "detail": "tls-handshake"},
+    ),
+    _Pattern(
+        "timeout",
         re.compile(
-            r"TLS handshake timeout|i/o timeout|Client\.Timeout exceeded"
+            r"i/o timeout|Client\.Timeout exceeded"
             r"|context deadline exceeded|no route to host|network is unreachable"
         ),
     ),
@@ -169,6 +196,61 @@ _PATTERNS: tuple[_Pattern, ...] = (
         ),
     ),
 )
+
+
+# A line that reads as an error, though no pattern above knows it.
+_ERROR_LIKE = re.compile(
+    r"^\s*(?:error:|Error from server|Unable to connect to the server"
+    r"|E\d{4} \d\d:\d\d:\d\d\.\d+\s)|\b(?:failed|forbidden|denied|refused)\b",
+    re.I,
+)
+_WHOAMI_HEADER = re.compile(r"^\s*ATTRIBUTE\s+VALUE\s*$")
+_WHOAMI_ROW = re.compile(r"^\s*(Username|UID|Groups|Extra: \S+)\s+(.*?)\s*$")
+
+
+def whoami(lines: tuple[str, ...]) -> Whoami | None:
+    """`kubectl auth whoami` in the box: its table, or its `-o json` SelfSubjectReview."""
+    for number, line in enumerate(lines, 1):
+        if _WHOAMI_HEADER.match(line):
+            return _whoami_table(lines, number)
+    text = "\n".join(lines)
+    at = text.find('"SelfSubjectReview"')
+    if at < 0:
+        return None
+    start = text.rfind("{", 0, at)
+    try:
+        review, _ = json.JSONDecoder().raw_decode(text, start) if start >= 0 else (None, 0)
+    except (ValueError, RecursionError):
+        return None
+    info = review.get("status", {}).get("userInfo", {}) if isinstance(review, dict) else {}
+    if not isinstance(info, dict):
+        return None
+    groups = info.get("groups") or []
+    first = text.count("\n", 0, start) + 1
+    groups_at = text.find('"groups"', start)
+    return Whoami(
+        username=info["username"] if isinstance(info.get("username"), str) else None,
+        groups=tuple(g for g in groups if isinstance(g, str)) if isinstance(groups, list) else (),
+        line=first,
+        groups_line=text.count("\n", 0, groups_at) + 1 if groups_at >= 0 else None,
+    )
+
+
+def _whoami_table(lines: tuple[str, ...], header: int) -> Whoami | None:
+    username: str | None = None
+    groups: tuple[str, ...] = ()
+    line, groups_line = header, None
+    for number in range(header + 1, len(lines) + 1):
+        row = _WHOAMI_ROW.match(lines[number - 1])
+        if row is None:
+            break
+        if row.group(1) == "Username":
+            username, line = row.group(2), number
+        elif row.group(1) == "Groups":
+            # Go prints a slice as [a b c]; group names have no spaces.
+            groups = tuple(row.group(2).strip("[]").split())
+            groups_line = number
+    return Whoami(username, groups, line, groups_line)
 
 
 def recognise(lines: Iterable[str]) -> tuple[KubectlSignal, ...]:
@@ -221,6 +303,21 @@ def parse_kubectl(box: Box) -> tuple[KubectlOutput | None, list[Problem]]:
             )
         ]
     signals = recognise(box.lines)
+    me = whoami(box.lines)
+    if me is not None:
+        signals = (*signals, KubectlSignal(kind="whoami", line=me.line))
+    failures = [s for s in signals if s.kind not in ("success", "whoami")]
+    unplaced = None if failures else _unplaced_error(box.lines, {s.line for s in signals})
+    if unplaced is not None:
+        return KubectlOutput(signals, me), [
+            Problem(
+                "input-kubectl-error-unplaced",
+                "Expected kubectl output the checker can place on a layer, found an error it "
+                "does not know, so it cannot say which layer fails.",
+                KUBECTL_OUTPUT,
+                unplaced,
+            )
+        ]
     if not signals:
         first = next((i for i, line in enumerate(box.lines, 1) if line.strip()), 1)
         return KubectlOutput(), [
@@ -232,4 +329,16 @@ def parse_kubectl(box: Box) -> tuple[KubectlOutput | None, list[Problem]]:
                 first,
             )
         ]
-    return KubectlOutput(signals), []
+    return KubectlOutput(signals, me), []
+
+
+def _unplaced_error(lines: tuple[str, ...], known: set[int]) -> int | None:
+    """The line of the first error-looking line that no signal explains."""
+    return next(
+        (
+            number
+            for number, line in enumerate(lines, 1)
+            if number not in known and _ERROR_LIKE.search(line[:10_000])
+        ),
+        None,
+    )

@@ -188,6 +188,12 @@ def _status(data: dict[str, Any], index: LineIndex, start: int) -> Status:
         suffix = self_dns.split(".", 1)[1]
     users = _dict(data.get("User"))
     login = _dict(users.get(str(self_data.get("UserID")))).get("LoginName")
+    peers = _peers(_dict(data.get("Peer")), index, start)
+    exit_status = _dict(data.get("ExitNodeStatus"))
+    exit_peer = next(
+        (v for v in _dict(data.get("Peer")).values() if _dict(v).get("ExitNode") is True), None
+    )
+    exit_at = index.key_offset("ExitNodeStatus", start)
     return Status(
         form="json",
         backend_state=_str(data.get("BackendState")) or None,
@@ -213,14 +219,45 @@ def _status(data: dict[str, Any], index: LineIndex, start: int) -> Status:
             index.key_line("KeyExpiry", self_at, self_end) if self_at is not None else None
         ),
         health=tuple((h, _string_line(index, h)) for h in _str_list(data.get("Health"))),
-        peers=_peers(_dict(data.get("Peer")), index, start),
+        peers=peers,
         peers_known=isinstance(data.get("Peer"), dict) or data.get("Peer") is None,
         extra_names=tuple(
             _dns(r.get("Name")) for r in _list(data.get("ExtraRecords")) if isinstance(r, dict)
         ),
         version=_str(data.get("Version")) or None,
         login_name=_str(login) or None,
+        cert_domains=(
+            _str_list(data.get("CertDomains")) if "CertDomains" in data else None
+        ),
+        cert_domains_line=index.key_line("CertDomains", start),
+        tun=data["TUN"] if isinstance(data.get("TUN"), bool) else None,
+        tun_line=index.key_line("TUN", start),
+        magic_dns_enabled=(
+            tailnet_data["MagicDNSEnabled"]
+            if isinstance(tailnet_data.get("MagicDNSEnabled"), bool)
+            else None
+        ),
+        magic_dns_line=(
+            index.key_line("MagicDNSEnabled", tailnet_at) if tailnet_at is not None else None
+        ),
+        self_tags=_str_list(self_data.get("Tags")),
+        exit_node=(_peer_label(exit_peer) if exit_peer else None) or (
+            "the exit node" if exit_status else None
+        ),
+        exit_node_online=(
+            exit_status["Online"] if isinstance(exit_status.get("Online"), bool) else None
+        ),
+        exit_node_line=(
+            index.key_line("Online", exit_at, json_span_end(index.text, exit_at))
+            if exit_at is not None
+            else None
+        ),
     )
+
+
+def _peer_label(peer: dict[str, Any]) -> str:
+    dns = _dns(peer.get("DNSName"))
+    return dns.split(".")[0] if dns else _str(peer.get("HostName"))
 
 
 def _peers(peers: dict[str, Any], index: LineIndex, start: int) -> tuple[Peer, ...]:
@@ -254,6 +291,7 @@ def _peers(peers: dict[str, Any], index: LineIndex, start: int) -> tuple[Peer, .
                     if at is not None
                     else None
                 ),
+                tags=_str_list(value.get("Tags")),
             )
         )
     return tuple(found)

@@ -96,7 +96,7 @@ def _certificate(der: bytes) -> Certificate:
     orgs = subject.get("organization_name") or ()
     return Certificate(
         common_name=str(cn) if cn else None,
-        organisations=tuple(orgs) if isinstance(orgs, list) else (str(orgs),),
+        organisations=tuple(map(str, orgs)) if isinstance(orgs, list | tuple) else (str(orgs),),
         not_before=not_before.astimezone(UTC),
         not_after=not_after.astimezone(UTC),
     )

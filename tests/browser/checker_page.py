@@ -3,11 +3,14 @@
 Inputs carry data-checker-input="tailscale-status" | "kubeconfig" | "kubectl-output"
 | "role"; the report root carries data-checker-state and data-checker-verdict.
 Tests pin the clock and the expected tailnets with data-checker-now and
-data-checker-tailnets on the report root: attributes no reader sees or sets.
+data-checker-tailnets on the report root: attributes no reader sees or sets. A case
+with its own organisation data swaps data-checker-organisation (which the build
+fills with the site's) for the time of its check.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +31,13 @@ FINISHED = (
     f"{REPORT}[data-checker-verdict][data-checker-state=done], {REPORT}[data-checker-state=error]"
 )
 
-FILL = """([texts, role, now, tailnets]) => {
+FILL = """([texts, role, now, tailnets, organisation]) => {
   const report = document.querySelector("[data-checker-report]");
   report.removeAttribute("data-checker-verdict");
+  if (!report.dataset.builtOrganisation) {
+    report.dataset.builtOrganisation = report.dataset.checkerOrganisation;
+  }
+  report.dataset.checkerOrganisation = organisation || report.dataset.builtOrganisation;
   if (now) report.dataset.checkerNow = now; else delete report.dataset.checkerNow;
   if (tailnets.length) report.dataset.checkerTailnets = JSON.stringify(tailnets);
   else delete report.dataset.checkerTailnets;
@@ -101,10 +108,12 @@ def fill(
     role: str | None,
     now: str | None = None,
     tailnets: tuple[str, ...] = (),
+    organisation: dict[str, Any] | None = None,
 ) -> str:
     """Set every box at once (one input event each); returns the state just after."""
     boxes = {BOXES.get(k, k): v or "" for k, v in texts.items()}
-    state: str = page.evaluate(FILL, [boxes, role, now, list(tailnets)])
+    data = json.dumps(organisation) if organisation else None
+    state: str = page.evaluate(FILL, [boxes, role, now, list(tailnets), data])
     return state
 
 

@@ -61,7 +61,15 @@ def corpus_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Pa
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_page_gives_the_clis_verdict(case: Case, corpus_page: Page) -> None:
     expected = cli_report(case)
-    shown = check(corpus_page, texts(case), case.role, now=case.now, tailnets=case.tailnets)
+    organisation = case.organisation_data() if case.organisation else None
+    shown = check(
+        corpus_page,
+        texts(case),
+        case.role,
+        now=case.now,
+        tailnets=case.tailnets,
+        organisation=organisation,
+    )
     assert shown.state == "done", shown.text
     assert shown.verdict == expected["verdict"]
     assert shown.layers == [(layer["id"], layer["status"]) for layer in expected["layers"]]

@@ -29,27 +29,13 @@ def organisation_json() -> object:
 ORG = organisation_json()
 
 
-def request_for(case: Case) -> str:
-    return json.dumps(
-        {
-            "tailscale_status": case.text("tailscale_status"),
-            "kubeconfig": case.text("kubeconfig"),
-            "kubectl_output": case.text("kubectl_output"),
-            "role": case.role,
-            "tailnets": list(case.tailnets),
-            "now": case.now or NOW,
-            "organisation": ORG,
-        }
-    )
-
-
 @pytest.mark.parametrize("case", all_cases(), ids=lambda c: c.name)
 def test_same_json_as_the_cli(case: Case, capsys: pytest.CaptureFixture[str]) -> None:
     args = case.cli_args()
     if not case.now:
         args += ["--now", NOW]
     main([*args, "--format", "json"])
-    assert run(request_for(case)) + "\n" == capsys.readouterr().out
+    assert run(case.request(NOW)) + "\n" == capsys.readouterr().out
 
 
 def verdict_of(request: object) -> dict[str, object]:

@@ -25,6 +25,8 @@ CASES = [
     CASES_DIR / "operator-proxy-token-unused-ok",
     CASES_DIR / "kubeconfig-view-data-omitted",
     CASES_DIR / "io-timeout",
+    CASES_DIR / "proxy-by-address-tls-internal-error",
+    CASES_DIR / "proxy-whoami-group-missing-table",
 ]
 
 

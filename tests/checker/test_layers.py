@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -485,11 +486,25 @@ def test_operator_proxy_token_unused_is_fine(run: Run) -> None:
     text = user_block("    token: unused\n").replace(
         "https://100.101.7.20:6443", "https://k8s.tail4c21e8.ts.net"
     )
+    # What `tailscale configure kubeconfig` writes has no certificate authority: the
+    # proxy's certificate is a public one.
+    text = re.sub(r"\n    certificate-authority-data: \S+", "", text)
     report = run(kubeconfig=text)
     assert report.verdict == "ok"
     assert (
         dict(report.facts)["kubernetes identity"]
         == "your tailnet login (Tailscale operator auth proxy)"
+    )
+
+
+def test_the_proxy_with_the_clusters_own_authority_cannot_work(run: Run) -> None:
+    text = user_block("    token: unused\n").replace(
+        "https://100.101.7.20:6443", "https://k8s.tail4c21e8.ts.net"
+    )
+    finding = only(run(kubeconfig=text), "kubeconfig-proxy-pinned-ca")
+    assert finding.message.startswith(
+        "Expected no `certificate-authority-data` for the API server proxy "
+        "`k8s.tail4c21e8.ts.net`, found the certificate authority CN=kubernetes: the proxy "
     )
 
 

@@ -19,9 +19,7 @@ from typing import Any
 import pytest
 from support import REPO, Case, all_cases
 
-from checker.boxes import BOXES
 from checker.organisation import load_organisation_file, organisation_path
-from checker.request import Request
 
 pytestmark = [pytest.mark.node, pytest.mark.slow]
 
@@ -36,18 +34,7 @@ ORGANISATION = load_organisation_file(organisation_path())
 
 def request_for(case: Case) -> str:
     """The request the checker page sends for this case's boxes, role and clock."""
-
-    def box(name: str) -> str | None:
-        text = case.text(name)
-        return text if text is not None and text.strip() else None
-
-    return Request(
-        organisation=ORGANISATION,
-        **{b.field: box(b.field) for b in BOXES},
-        role=case.role,
-        tailnets=case.tailnets,
-        now=datetime.fromisoformat(case.now or NOW),
-    ).to_json()
+    return case.request(NOW)
 
 
 @pytest.fixture(scope="module", params=BOOTS)

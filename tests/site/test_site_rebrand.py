@@ -105,3 +105,24 @@ def test_troubleshooting_speaks_for_the_other_roles(other_site: Path) -> None:
     for role in OTHER["roles"].values():
         assert f"pick the {role['tailnets'][0]} tailnet" in content
     assert f"Ask {OTHER['tailscale']['cluster_admins']} to check your Kubernetes RBAC" in content
+
+
+@pytest.mark.slow
+def test_the_guides_follow_each_organisations_path(other_site: Path, site_dir: Path) -> None:
+    """HOT's data says its cluster is reached through the operator's API server proxy;
+    the other organisation's says directly. Each guide describes its own path."""
+    direct = text(article(page(other_site, "connect/vendor/")))
+    assert "Make sure the kubeconfig points to the relief control plane's Tailscale IP." in direct
+    assert "configure kubeconfig" not in direct and "whoami" not in direct
+    assert "API server proxy" not in text(article(page(other_site, "")))
+
+    for role_id, group in (("staff", "viewers"), ("contractor", "contractor")):
+        proxy = text(article(page(site_dir, f"connect/{role_id}/")))
+        # One command per operating system tab.
+        assert proxy.count("tailscale configure kubeconfig hotosm-k8s-operator") >= 3
+        assert "user: tailscale-auth" in proxy and "token: unused" in proxy
+        assert "kubectl auth whoami" in proxy
+        assert f"Groups [{group} system:authenticated]" in proxy
+        assert "https://hotosm-k8s-operator.<your tailnet>.ts.net" in proxy
+    overview = text(article(page(site_dir, "")))
+    assert "viewers for HOT staff members" in overview

@@ -3,6 +3,12 @@
 One row per sentence or bullet of that guide: (what the guide said, page address,
 what the site must say). The site rewords and restructures, so each row names the
 phrase that carries the fact on the site; none may be lost.
+
+HOT reaches its cluster through the Tailscale Kubernetes operator's API server
+proxy (organisation.yml, kubernetes.path), so the guide's "the control plane's
+Tailscale IP" is said as what it is on that path: the control plane's Tailscale
+address, the proxy's MagicDNS name. The direct path keeps the guide's words
+(tests/site/test_site_rebrand.py builds an organisation that uses it).
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ SEED_FACTS = [
     (
         "kubectl can then reach the control plane through its Tailscale IP.",
         OVERVIEW,
-        "kubectl can then reach the control plane through its Tailscale IP.",
+        "kubectl can then reach the control plane through its Tailscale address: the "
+        "Tailscale Kubernetes operator's API server proxy, hotosm-k8s-operator",
     ),
     (
         "Tailscale only handles the network path.",
@@ -133,7 +140,12 @@ SEED_FACTS = [
         BEFORE,
         "Access to the correct HOT GitHub account or organisation",
     ),
-    ("A kubeconfig from a cluster admin.", BEFORE, "A kubeconfig from a cluster admin."),
+    (
+        "A kubeconfig from a cluster admin.",
+        BEFORE,
+        "A kubeconfig: your guide shows how to make one with tailscale configure kubeconfig "
+        "hotosm-k8s-operator, or use one from a cluster admin.",
+    ),
     ("Device approval from a Tailscale admin.", BEFORE, "Device approval from a Tailscale admin"),
     ("Keep your kubeconfig private.", BEFORE, "Keep your kubeconfig private"),
     (
@@ -169,12 +181,13 @@ SEED_FACTS = [
     (
         "Add the kubeconfig provided by the cluster admin.",
         STAFF,
-        "Add the kubeconfig provided by the cluster admin.",
+        "You can also add the kubeconfig provided by the cluster admin instead",
     ),
     (
         "Make sure the kubeconfig points to the cluster control plane Tailscale IP.",
         STAFF,
-        "Make sure the kubeconfig points to the cluster control plane's Tailscale IP.",
+        "Make sure the kubeconfig points to the cluster control plane's Tailscale address: "
+        "for HOT, the MagicDNS name of its API server proxy on the tailnet.",
     ),
     ("Test access: kubectl get namespaces", STAFF, "Test access: kubectl get namespaces"),
     (
@@ -215,7 +228,7 @@ SEED_FACTS = [
     (
         "Add the kubeconfig provided for your work.",
         CONTRACTOR,
-        "Add the kubeconfig provided by the cluster admin, for your work.",
+        "You can also add the kubeconfig provided by the cluster admin, for your work instead",
     ),
     (
         "Test access: kubectl get namespaces (contractor)",
@@ -246,7 +259,8 @@ SEED_FACTS = [
     (
         "(fixed) contractor: the server is the control plane's Tailscale IP",
         CONTRACTOR,
-        "Make sure the kubeconfig points to the cluster control plane's Tailscale IP.",
+        "Make sure the kubeconfig points to the cluster control plane's Tailscale address: "
+        "for HOT, the MagicDNS name of its API server proxy on the tailnet.",
     ),
     # Troubleshooting
     ("If kubectl cannot connect:", TROUBLESHOOTING, "If kubectl cannot connect"),
@@ -264,7 +278,8 @@ SEED_FACTS = [
     (
         "Check that the kubeconfig server address is the cluster control plane Tailscale IP.",
         TROUBLESHOOTING,
-        "Check that the kubeconfig server address is the cluster control plane's Tailscale IP",
+        "Check that the kubeconfig server address is the cluster control plane's Tailscale "
+        "address: the MagicDNS name of the API server proxy",
     ),
     (
         "If kubectl connects but says Forbidden, the network is working.",

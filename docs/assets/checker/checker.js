@@ -48,9 +48,6 @@ export function mount(report) {
   const page = report.closest("article") || document;
   const templates = page.querySelector("template[data-checker-templates]");
   const words = wordsOf(templates);
-  // The organisation data the CLI reads too, rendered into the page at build time
-  // (an attribute, not a <script> element: instant navigation re-runs scripts).
-  const organisation = JSON.parse(report.dataset.checkerOrganisation || "{}");
   // Each box: its textarea, the request key it fills and its name in messages.
   const boxes = [...page.querySelectorAll("textarea[data-checker-input]")].map((input) => ({
     id: input.dataset.checkerInput,
@@ -104,7 +101,9 @@ export function mount(report) {
       // with these attributes; readers never see or set them.
       tailnets: JSON.parse(report.dataset.checkerTailnets || "[]"),
       now: report.dataset.checkerNow || null,
-      organisation,
+      // The organisation data the CLI reads too, rendered into the page at build time
+      // (an attribute, not a <script> element: instant navigation re-runs scripts).
+      organisation: JSON.parse(report.dataset.checkerOrganisation || "{}"),
     };
   }
 
