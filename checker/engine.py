@@ -313,7 +313,7 @@ class Stamper:
         evidence = box.line(problem.line) if box else None
         if evidence is not None:
             # Redact the whole line first: a cut secret would leak its first part.
-            evidence = self.redactor.line(evidence)
+            evidence = self.redactor.line(evidence, unparsed=problem.unparsed)
             if len(evidence) > 300:
                 evidence = evidence[:300] + "\u2026"
         message = problem.message

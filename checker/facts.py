@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checker.clock import format_time
 from checker.context import CheckContext
-from checker.model import OMITTED, User
+from checker.model import OMITTED, User, program
 from checker.organisation import AUTH
 from checker.tailnet import MAGICDNS
 
@@ -89,6 +89,6 @@ def _identity(ctx: CheckContext, user: User, facts: _Facts) -> None:
         else:
             add("kubernetes identity", "an opaque bearer token")
     elif user.exec_command is not None:
-        add("kubernetes identity", f"from the exec plugin `{user.exec_command}`")
+        add("kubernetes identity", f"from the exec plugin `{program(user.exec_command)}`")
     elif user.auth_provider is not None:
         add("kubernetes identity", f"from the auth provider `{user.auth_provider}`")

@@ -23,6 +23,9 @@ class Problem:
     source: str | None = None
     line: int | None = None
     severity: str | None = None  # None: the catalogue's default for `id`
+    # The line did not parse: quote it with any value hidden that could be a secret's
+    # (an exec env entry's `value:` says nothing of its name there).
+    unparsed: bool = False
 
 
 # --- tailscale status --------------------------------------------------------
@@ -206,6 +209,13 @@ class User:
         if self.auth_provider is not None:
             found.append("auth provider")
         return tuple(found)
+
+
+def program(command: str) -> str:
+    """An exec plugin's program by its name only: its path or inline arguments can say
+    more than a support request needs (a home folder, a password)."""
+    words = command.strip().split()
+    return words[0].replace("\\", "/").rsplit("/", 1)[-1] if words else command
 
 
 @dataclass(frozen=True)

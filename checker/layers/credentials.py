@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from checker.boxes import KUBECONFIG, KUBECTL_OUTPUT
 from checker.clock import format_time
 from checker.context import SOON, CheckContext
-from checker.model import CertificateData, Problem, User
+from checker.model import CertificateData, Problem, User, program
 from checker.organisation import AUTH, NOAUTH
 
 _KUBECTL_KINDS = ("unauthorized", "exec-missing", "exec-failed", "forbidden-anonymous")
@@ -145,7 +145,7 @@ def _kubectl_problems(ctx: CheckContext) -> Iterator[Problem]:
     elif signal.kind == "exec-missing":
         yield Problem(
             "credentials-exec-plugin-missing",
-            f"Expected the credential plugin `{signal.detail}` to be installed, found "
+            f"Expected the credential plugin `{program(signal.detail)}` to be installed, found "
             '"executable not found".',
             KUBECTL_OUTPUT,
             signal.line,

@@ -69,6 +69,7 @@ def _from_kubeconfig(ctx: CheckContext) -> Iterator[Problem]:
             "kubectl cannot load this file either.",
             KUBECONFIG,
             kc.unreadable_line,
+            unparsed=True,
         )
         return
     if not kc.current_context:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from checker.boxes import KUBECONFIG
 from checker.model import (
@@ -29,7 +30,12 @@ from checker.parse.x509 import decode_certificate_data
 from checker.redact import SECRET_KEY, looks_like_blob
 from checker.text import Box
 
-_SECRET_VALUE = re.compile(r"^eyJ[\w-]+\.[\w-]+|-----BEGIN |^[A-Za-z0-9+/_-]{40,}={0,2}$")
+# Values that are secrets whatever their key: a JWT, PEM armour.
+_SECRET_VALUE = re.compile(r"^eyJ[\w-]+\.[\w-]+|-----BEGIN ")
+# `--password=x`, `--token x`: an exec plugin's argument that carries a secret.
+_SECRET_ARG = re.compile(
+    r"(?i)^--?(?:[a-z0-9]+-)*(?:password|passwd|pass|pwd|token|secret)(?:=(.+))?$"
+)
 # Values that are placeholders, never secrets: `tailscale configure kubeconfig`
 # writes `token: unused`, `kubectl config view` writes the omitted markers.
 NOT_SECRET = frozenset({"unused", *OMITTED})
@@ -180,15 +186,46 @@ def _collect_secrets(node: object, secrets: set[str], key: str = "") -> bool:
                 stack.append((name, value["value"]))
             stack.extend((str(k), v) for k, v in value.items())
         elif isinstance(value, list):
+            if key == "args":
+                secrets.update(_secret_args(value))
             stack.extend((key, v) for v in value)
         elif isinstance(value, str):
             if value in OMITTED and SECRET_KEY.search(key):
                 omitted = True
-            if value in NOT_SECRET or len(value) < 6:
+            if value in NOT_SECRET or not value.strip():
                 continue
             if SECRET_KEY.search(key) or _SECRET_VALUE.search(value) or looks_like_blob(value):
                 secrets.add(value)
+            if "://" in value:
+                secrets.update(_url_secrets(value))
     return omitted
+
+
+def _secret_args(args: list[Any]) -> set[str]:
+    """The values of an exec plugin's `--password=x` / `--token x` arguments."""
+    found: set[str] = set()
+    words = [a for a in args if isinstance(a, str)]
+    for i, word in enumerate(words):
+        m = _SECRET_ARG.match(word)
+        if m is None:
+            continue
+        value = m.group(1)
+        if value is None:
+            value = words[i + 1] if i + 1 < len(words) else ""
+        if value and value not in NOT_SECRET:
+            found.add(value)
+    return found
+
+
+def _url_secrets(value: str) -> set[str]:
+    """A URL's userinfo and query values: `https://admin:pw@host/?token=x`."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return set()
+    found = {v for v in (parts.password, parts.username) if v}
+    found |= {v for _, v in parse_qsl(parts.query) if v}
+    return found
 
 
 def _line(node: object, key: str) -> int | None:

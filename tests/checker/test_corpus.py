@@ -78,7 +78,11 @@ def test_verdict(case: Case, json_reports: dict[str, tuple[int, dict[str, object
 
 
 def secrets_of(case: Case) -> set[str]:
-    """Every secret value in the case's inputs, found without the checker's parsers."""
+    """Every secret value in the case's inputs, found without the checker's parsers.
+
+    Besides the usual keys, the redaction cases plant secrets whose text contains
+    `Planted` in every other place one can hide (URLs, exec arguments, free text).
+    """
     found: set[str] = set()
     for box in ("tailscale_status", "kubeconfig", "kubectl_output"):
         text = case.text(box)
@@ -92,6 +96,7 @@ def secrets_of(case: Case) -> set[str]:
             found.add(m.group(2))
         found |= set(re.findall(r"https://login\.tailscale\.com/a/\w+", text))
         found |= set(re.findall(r"eyJ[\w-]+\.[\w-]+\.[\w-]*", text))
+        found |= set(re.findall(r"[A-Za-z0-9+/=_-]*Planted[A-Za-z0-9+/=_-]*", text))
     found -= {"unused", "DATA+OMITTED", "REDACTED", "", "null"}
     # The decoded PEM of a key or certificate must not leak either.
     decoded = set()
@@ -101,7 +106,14 @@ def secrets_of(case: Case) -> set[str]:
         except ValueError:
             continue
         decoded |= {line for line in pem.splitlines() if len(line) > 20 and "-----" not in line}
-    return {s for s in found | decoded if len(s) >= 8}
+    return {s for s in found | decoded if len(s) >= 3}
+
+
+def leaks(secret: str, text: str) -> bool:
+    """A long secret anywhere; a short one as a word of its own."""
+    if len(secret) >= 8:
+        return secret in text
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", text) is not None
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -114,9 +126,9 @@ def test_no_secret_in_any_output(
     whole_json = json.dumps(report, ensure_ascii=False)
     _, text_output = run_cli(case, "text")
     for secret in secrets_of(case):
-        assert secret not in str(report["summary"]), secret
-        assert secret not in whole_json, secret
-        assert secret not in text_output, secret
+        assert not leaks(secret, str(report["summary"])), secret
+        assert not leaks(secret, whole_json), secret
+        assert not leaks(secret, text_output), secret
 
 
 def test_secret_collection_finds_what_it_should() -> None:
@@ -126,6 +138,8 @@ def test_secret_collection_finds_what_it_should() -> None:
     assert any(s.startswith("eyJ") for s in secrets_of(by_name["unauthorized"]))
     assert len(secrets_of(by_name["staff-all-good"])) >= 3
     assert "s3cr3t-Passw0rd" in secrets_of(by_name["token-and-password"])
+    assert "Pl4n" in secrets_of(by_name["redaction-short-secret"])
+    assert "argPlanted10" in secrets_of(by_name["redaction-json-kubeconfig-exec-args"])
 
 
 def test_cases_are_real_folders() -> None:
