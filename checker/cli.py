@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO
 
 from checker.boxes import BOXES, KUBECONFIG, KUBECTL_OUTPUT, TAILSCALE_STATUS
 from checker.engine import diagnose
@@ -25,7 +27,8 @@ from checker.organisation import (
     load_organisation_file,
     organisation_path,
 )
-from checker.report import render_json, render_text
+from checker.parse import yamltree
+from checker.report import render_json, render_text, visible
 from checker.text import MAX_CHARS
 
 USAGE_ERROR = 2
@@ -173,35 +176,105 @@ def collect() -> dict[str, str | None]:
 def _tailscale_status() -> str:
     exe = shutil.which("tailscale") or (_MAC_CLI if os.path.exists(_MAC_CLI) else None)
     if exe is None:
-        print(
-            "note: the `tailscale` command is not installed (or not on PATH).",
-            file=sys.stderr,
-        )
+        _note("the `tailscale` command is not installed (or not on PATH).")
         # What a shell prints in that case; the checker recognises it.
         return "tailscale: command not found"
     try:
-        result = subprocess.run(
-            [exe, "status", "--json"],
-            capture_output=True,
-            timeout=20,
-            check=False,
-        )
+        out, err = run_bounded([exe, "status", "--json"], limit=MAX_CHARS * 4 + 4, timeout=20)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"failed to connect to local tailscaled ({error})"
-    out, err = decode(result.stdout), decode(result.stderr)
-    return out if out.strip() else err
+    text = decode(out)
+    return text if text.strip() else decode(err)
+
+
+def run_bounded(command: list[str], *, limit: int, timeout: float) -> tuple[bytes, bytes]:
+    """A command's stdout and stderr, each cut at `limit` bytes: a program that prints
+    without end is stopped, not read into memory."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        outputs: list[bytes] = [b"", b""]
+
+        def drain(stream: IO[bytes], slot: int) -> None:
+            kept = bytearray()
+            while chunk := stream.read(65536):
+                kept += chunk[: max(0, limit - len(kept))]
+                if len(kept) >= limit:
+                    child.kill()  # enough: the checker reads no more than this
+                    break
+            outputs[slot] = bytes(kept)
+
+        assert child.stdout is not None and child.stderr is not None
+        readers = [
+            threading.Thread(target=drain, args=(child.stdout, 0), daemon=True),
+            threading.Thread(target=drain, args=(child.stderr, 1), daemon=True),
+        ]
+        for reader in readers:
+            reader.start()
+        try:
+            child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            raise
+        for reader in readers:
+            reader.join(timeout=5)
+    return outputs[0], outputs[1]
 
 
 def _kubeconfig() -> str | None:
+    """The kubeconfig kubectl would use: the files `KUBECONFIG` lists when it is set
+    (missing ones skipped, as kubectl does, and merged, first one winning), else
+    ~/.kube/config. It never falls back to ~/.kube/config when `KUBECONFIG` is set."""
     env = os.environ.get("KUBECONFIG")
-    candidates = [Path(p) for p in env.split(os.pathsep) if p] if env else []
-    candidates.append(Path.home() / ".kube" / "config")
-    for path in candidates:
-        if path.is_file():
-            print(f"note: reading the kubeconfig {path}", file=sys.stderr)
-            return read_text(str(path))
-    print("note: no kubeconfig found ($KUBECONFIG, ~/.kube/config)", file=sys.stderr)
-    return None
+    paths = [p for p in env.split(os.pathsep) if p] if env else []
+    if not paths:
+        paths = [str(Path.home() / ".kube" / "config")]
+    texts: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            texts.append((path, read_text(path)))
+        except FileNotFoundError:
+            where = "KUBECONFIG names" if env else "kubectl's default kubeconfig is"
+            _note(f"{where} {path}, which does not exist; kubectl skips it.")
+        except OSError as error:
+            _note(f"cannot read the kubeconfig {path}: {error.strerror or error}.")
+    if not texts:
+        _note("no kubeconfig found" + (f" in KUBECONFIG={env}" if env else " (~/.kube/config)"))
+        return None
+    if len(texts) == 1:
+        _note(f"reading the kubeconfig {texts[0][0]}")
+        return texts[0][1]
+    return _merged(texts)
+
+
+def _merged(texts: list[tuple[str, str]]) -> str:
+    """Several kubeconfig files as kubectl merges them: the first file that sets a
+    value, or names an entry, wins. A file that does not load is returned alone (kubectl
+    fails on it too), so that the checker reports it."""
+    loaded = []
+    for path, text in texts:
+        data, problem = yamltree.load(text)
+        if problem is not None or not isinstance(data, dict):
+            _note(f"the kubeconfig {path} does not load; checking it alone")
+            return text
+        loaded.append(data)
+    merged: dict[str, Any] = {"apiVersion": "v1", "kind": "Config"}
+    for data in loaded:
+        for key in ("current-context", "preferences"):
+            if key in data and key not in merged:
+                merged[key] = data[key]
+        for key in ("clusters", "contexts", "users"):
+            entries = merged.setdefault(key, [])
+            names = {e.get("name") for e in entries if isinstance(e, dict)}
+            for entry in data.get(key) or []:
+                if isinstance(entry, dict) and entry.get("name") not in names:
+                    entries.append(entry)
+                    names.add(entry.get("name"))
+    _note(f"merged the kubeconfigs {', '.join(path for path, _ in texts)} as kubectl does")
+    # JSON is YAML: one value a line, so findings still point at lines.
+    return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
+
+
+def _note(text: str) -> None:
+    print(f"note: {visible(text)}", file=sys.stderr)
 
 
 def _can_encode(stream: TextIO, sample: str) -> bool:

@@ -9,6 +9,7 @@ finding's evidence is), so that the page only places them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -153,8 +154,27 @@ def _link(site_url: str, path: str) -> str:
     return site_url.rstrip("/") + "/" + path
 
 
+# What a terminal would obey instead of show: C0 controls but tab and newline (ESC
+# above all: colours, cursor moves, OSC 52 clipboard writes, OSC 8 links), DEL, C1
+# controls, and the bidirectional overrides that reorder what is shown.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character written out (`\\x1b`), never executed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)  # fmt: skip
+
+
 def render_text(report: Report, *, unicode: bool = True) -> str:
-    """A terminal report: verdict, per-layer checklist, findings with fixes, facts."""
+    """A terminal report: verdict, per-layer checklist, findings with fixes, facts.
+
+    What was pasted is quoted in it, so control characters are written out.
+    """
+    return visible(_render_text(report, unicode=unicode))
+
+
+def _render_text(report: Report, *, unicode: bool = True) -> str:
     symbols = _SYMBOLS if unicode else _ASCII
     out = [report.headline, ""]
     width = max(len(r.id) for r in report.layers) if report.layers else 10

@@ -24,6 +24,7 @@ from typing import Any
 
 from checker.boxes import BOXES
 from checker.organisation import Organisation, OrganisationError, organisation_from_dict
+from checker.parse.common import json_too_deep
 
 
 class BadRequest(ValueError):
@@ -60,6 +61,8 @@ class Request:
     @classmethod
     def from_json(cls, text: str) -> Request:
         """Read a request; raise BadRequest saying what is wrong with it."""
+        if isinstance(text, str) and json_too_deep(text):
+            raise BadRequest("the request is JSON nested too deeply")
         try:
             data = json.loads(text)
         except (TypeError, ValueError, RecursionError) as error:

@@ -30,6 +30,7 @@ from checker.catalogue import (
     substitute,
 )
 from checker.organisation import Organisation, Role
+from checker.text import MAX_CHARS
 
 CATALOGUE = "checker/catalogue.yml"
 # The guide steps: written once, rendered into every role's guide.
@@ -114,6 +115,8 @@ def define_env(env: Any) -> None:
             "steps": steps,
             "layers": layers,
             "input_checks": input_checks,
+            # The most text a box takes: the page refuses more before it reaches the box.
+            "max_chars": MAX_CHARS,
         }
     )
 

@@ -96,7 +96,9 @@ def policy(scripts: set[str], styles: set[str], style_attributes: set[str]) -> s
         "style-src": style_src,
         "img-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
-        "worker-src": ["'self'"],
+        # Workers start from a blob: that loads the site's script (worker-policy.js),
+        # so that they inherit this policy: a worker's own URL would bring none.
+        "worker-src": ["'self'", "blob:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'none'"],

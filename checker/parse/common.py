@@ -31,6 +31,27 @@ class LineIndex:
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
 
 
+# Far deeper than any real status, token payload or request (they nest 3 to 6 deep).
+# Python's JSON decoder recurses once a level, and in the browser a few thousand
+# levels overflow WebAssembly's stack before Python can raise RecursionError, so
+# depth is measured, linearly, before anything is decoded.
+MAX_JSON_DEPTH = 100
+
+
+def json_too_deep(text: str, start: int = 0, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON from `start` on opens more than `limit` levels at once."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text, start):
+        token = m.group()
+        if token in "{[":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "}]":
+            depth = max(depth - 1, 0)
+    return False
+
+
 def json_span_end(text: str, open_at: int) -> int:
     """Offset just after the object/array that opens at `open_at` (end of text if open)."""
     depth = 0

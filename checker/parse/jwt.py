@@ -8,6 +8,19 @@ import json
 from datetime import UTC, datetime
 
 from checker.model import TokenClaims
+from checker.parse.common import json_too_deep
+
+
+def jwt_too_deep(token: str) -> bool:
+    """Whether a JWT's payload nests deeper than any real token's (see MAX_JSON_DEPTH)."""
+    parts = token.strip().split(".")
+    if len(parts) != 3 or not parts[1] or len(token) > 64_000:
+        return False
+    try:
+        raw = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return json_too_deep(raw.decode("utf-8", errors="replace"))
 
 
 def decode_jwt(token: str) -> TokenClaims | None:
@@ -17,6 +30,8 @@ def decode_jwt(token: str) -> TokenClaims | None:
         return None
     try:
         raw = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+        if json_too_deep(raw.decode("utf-8", errors="replace")):
+            return None
         claims = json.loads(raw)
     except (binascii.Error, ValueError, RecursionError):
         return None

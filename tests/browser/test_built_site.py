@@ -90,7 +90,7 @@ def test_every_page_has_the_same_policy_before_anything_it_loads(site_dir: Path)
     assert "'unsafe-eval'" not in policy["script-src"]
     assert "'unsafe-inline'" not in policy["style-src"]
     assert policy["connect-src"] == ["'self'"]
-    assert policy["worker-src"] == ["'self'"]
+    assert policy["worker-src"] == ["'self'", "blob:"]
     assert policy["img-src"] == ["'self'", "data:"]
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'self'"]

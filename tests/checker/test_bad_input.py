@@ -250,3 +250,47 @@ def test_yaml_with_very_many_tokens_is_refused_before_parsing(run: Run, text: st
     report = run(kubeconfig=text)
     assert report.verdict == "input"
     assert "kubectl config view --raw --minify" in only(report, "input-too-large").message
+
+
+@pytest.mark.parametrize("levels", [101, 5_000])
+def test_deep_json_is_refused_before_it_is_decoded(
+    run: Run, levels: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the browser a few thousand levels overflow the stack before Python can raise
+    RecursionError: the depth is measured first, so the decoder never sees it."""
+    import json as json_module
+
+    def no_decoding(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the decoder saw JSON nested too deeply")
+
+    deep = '{"BackendState": "Running", "x": ' + "[" * levels + "]" * levels + "}"
+    monkeypatch.setattr(json_module.JSONDecoder, "raw_decode", no_decoding)
+    finding = only(run(tailscale_status=deep), "input-too-complex")
+    assert finding.source == "tailscale-status" and finding.line == 1
+    assert finding.message.startswith("In the `tailscale status --json` box:")
+
+
+def test_a_jwt_nested_too_deeply_names_the_kubeconfig_box(run: Run) -> None:
+    payload = base64.urlsafe_b64encode(
+        ('{"sub": "x", "a": ' + "[" * 5000 + "]" * 5000 + "}").encode()
+    ).decode()
+    token = "eyJhbGciOiJub25lIn0." + payload.rstrip("=") + ".c2ln"
+    text = KUBECONFIG.replace(
+        "client-certificate-data:", f"token: {token}\n    x-client-certificate-data:"
+    )
+    finding = only(run(kubeconfig=text), "input-too-complex")
+    assert finding.source == "kubeconfig"
+    assert finding.message.startswith("In the kubeconfig box: expected a bearer token for user")
+
+
+def test_many_health_messages_each_with_its_line(run: Run) -> None:
+    status = json.loads(STATUS)
+    status["Health"] = [f"warning {i}" for i in range(40_000)] + [
+        "You are logged out. The last login error was: invalid key"
+    ]
+    status["BackendState"] = "NeedsLogin"
+    status.pop("CurrentTailnet", None)
+    status["Self"]["InNetworkMap"] = False
+    text = json.dumps(status, indent=2)
+    finding = only(run(tailscale_status=text), "account-logged-out")
+    assert "invalid key" in finding.message

@@ -273,3 +273,78 @@ def test_explicit_file_beats_collect(tmp_path: Path) -> None:
     env = collect_env(tmp_path, tmp_path / "bin", None)
     done = cli("--collect", "--tailscale-status", str(STATUS), "--format", "json", env=env)
     assert json.loads(done.stdout)["verdict"] == "ok"
+
+
+# --- hostile and unlucky inputs: one line and exit 2, never a traceback ------------------
+
+
+def test_an_unreadable_kubeconfig_under_collect_is_a_note(tmp_path: Path) -> None:
+    fake_tailscale(tmp_path / "bin", STATUS.read_text())
+    folder = tmp_path / "a-folder"  # root reads any file; nobody reads a folder as one
+    folder.mkdir()
+    env = collect_env(tmp_path, tmp_path / "bin", str(folder))
+    done = cli("--collect", "--format", "json", env=env)
+    assert "Traceback" not in done.stderr
+    assert f"cannot read the kubeconfig {folder}" in done.stderr
+    assert json.loads(done.stdout)["inputs"]["kubeconfig"] == "not given"
+
+
+def test_kubeconfig_set_to_a_missing_file_never_falls_back(tmp_path: Path) -> None:
+    fake_tailscale(tmp_path / "bin", STATUS.read_text())
+    kube = tmp_path / "home" / ".kube"
+    kube.mkdir(parents=True)
+    (kube / "config").write_text(KUBECONFIG.read_text())
+    missing = tmp_path / "gone.yaml"
+    env = collect_env(tmp_path, tmp_path / "bin", str(missing))
+    done = cli("--collect", "--format", "json", env=env)
+    assert f"KUBECONFIG names {missing}, which does not exist; kubectl skips it." in done.stderr
+    assert json.loads(done.stdout)["inputs"]["kubeconfig"] == "not given"
+
+
+def test_kubeconfig_files_are_merged_as_kubectl_merges_them(tmp_path: Path) -> None:
+    fake_tailscale(tmp_path / "bin", STATUS.read_text())
+    first = tmp_path / "first.yaml"
+    first.write_text("apiVersion: v1\nkind: Config\ncurrent-context: hot-prod\n")
+    second = tmp_path / "second.yaml"
+    second.write_text(KUBECONFIG.read_text().replace("current-context:", "# current-context:"))
+    env = collect_env(tmp_path, tmp_path / "bin", f"{first}{os.pathsep}{second}")
+    done = cli("--collect", "--format", "json", "--role", "staff", env=env)
+    assert "merged the kubeconfigs" in done.stderr
+    report = json.loads(done.stdout)
+    assert (report["verdict"], report["facts"]["context"]) == ("ok", "hot-prod")
+
+
+def test_a_tailscale_that_prints_without_end_is_cut(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "tailscale"
+    script.write_text("#!/bin/sh\nexec yes 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\n")
+    script.chmod(0o755)
+    done = cli("--collect", "--format", "json", env=collect_env(tmp_path, bin_dir, None))
+    report = json.loads(done.stdout)
+    assert [f["id"] for f in report["findings"]][:1] == ["input-too-large"]
+
+
+def test_a_non_utf8_organisation_file_is_one_line(tmp_path: Path) -> None:
+    organisation = tmp_path / "org.yml"
+    organisation.write_bytes("organisation: {name: Équipe}\n".encode("latin-1"))
+    done = cli("--organisation", str(organisation), "--tailscale-status", str(STATUS))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: organisation data: {organisation}: expected UTF-8 text, found a byte that is "
+        "not (at offset 21)"
+    ]
+
+
+def test_terminal_escapes_are_shown_not_run(tmp_path: Path) -> None:
+    osc8 = "\x1b]8;;https://evil.example/\x07ctx\x1b]8;;\x07"
+    osc52 = "\x1b]52;c;ZWNobyBwd25lZA==\x07"
+    kubeconfig = tmp_path / "kubeconfig.json"
+    name = f"{osc8}{osc52}\x1b[2K"
+    kubeconfig.write_text(
+        json.dumps({"current-context": name, "contexts": [], "clusters": [], "users": []})
+    )
+    done = cli("--kubeconfig", str(kubeconfig))
+    assert done.returncode == 1
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "\\x1b]8;;https://evil.example/\\x07ctx" in done.stdout

@@ -5,7 +5,7 @@
 // (the boxes' names in their data attributes, the messages and the report's parts in
 // <template data-checker-templates>).
 
-import { boot, followProgress, prepare, run } from "./client.js";
+import { boot, followProgress, onRestart, prepare, run } from "./client.js";
 import { renderReport } from "./report.js";
 
 export { prepare };
@@ -14,7 +14,6 @@ export { prepare };
 // whole answer and is checked at once.
 const DEBOUNCE_MS = 150;
 const WHOLE_TEXT = new Set(["insertFromPaste", "insertFromPasteAsQuotation", "insertFromDrop"]);
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const SITE_ROOT = new URL("../../", import.meta.url);
 
 // The page's words: <template data-checker-templates> holds one [data-message] per
@@ -56,6 +55,9 @@ export function mount(report) {
     input,
   }));
   const role = page.querySelector('[data-checker-input="role"]');
+  // The most a box takes (checker.text.MAX_CHARS): more is refused before it reaches
+  // the box, where laying out millions of lines would freeze the tab.
+  const maxChars = Number(report.dataset.checkerMaxChars) || 2_000_000;
   const status = report.querySelector("[data-checker-status]");
   // A line near the top of the page repeats the status, since the report is far below.
   const overview = page.querySelector("[data-checker-overview]");
@@ -107,6 +109,14 @@ export function mount(report) {
     };
   }
 
+  // The report shown is for inputs that are gone: say so at once, and let no answer
+  // to an older request replace a newer one.
+  function invalidate() {
+    latest += 1;
+    if (output.childElementCount) output.dataset.stale = "true";
+    delete report.dataset.checkerVerdict;
+  }
+
   async function check() {
     clearTimeout(timer);
     if (!report.isConnected) return;
@@ -125,9 +135,12 @@ export function mount(report) {
     }
     setState("checking");
     try {
-      const response = JSON.parse(await run(JSON.stringify(req)));
+      // Tests shorten the run's time limit with this attribute; readers never set it.
+      const timeout = Number(report.dataset.checkerRunTimeout) || undefined;
+      const response = JSON.parse(await run(JSON.stringify(req), timeout));
       if (id !== latest || !report.isConnected) return;
       render(response);
+      delete output.dataset.stale;
       report.dataset.checkerVerdict = response.verdict;
       setState("done");
     } catch (error) {
@@ -138,6 +151,7 @@ export function mount(report) {
 
   function showError(message) {
     output.replaceChildren();
+    delete output.dataset.stale;
     delete report.dataset.checkerVerdict;
     showStatus(message);
     setState("error");
@@ -145,6 +159,7 @@ export function mount(report) {
 
   function schedule(delay = DEBOUNCE_MS) {
     clearTimeout(timer);
+    invalidate();
     // Before the runtime is ready, the check runs once it is (see below).
     if (ready) {
       setState("checking");
@@ -187,19 +202,26 @@ export function mount(report) {
       },
       left: () => schedule(),
       opened: (file) => loadFile(box, file),
+      tooLong: (length) => refuse(words.say("paste-too-large", sizes(box, length))),
+      maxChars,
     });
   }
   role.addEventListener("change", () => schedule(0));
 
+  function sizes(box, length) {
+    return { box: box.name, size: Math.round(length / 1024), max: Math.round(maxChars / 1024) };
+  }
+
+  // Text too long for a box never reaches it; the reader is told why, like a file.
+  function refuse(message) {
+    invalidate();
+    fileProblem = message;
+    check();
+  }
+
   async function loadFile(box, file) {
-    if (file.size > MAX_FILE_BYTES) {
-      fileProblem = words.say("file-too-large", {
-        box: box.name,
-        file: file.name,
-        size: Math.round(file.size / 1024),
-        max: MAX_FILE_BYTES / 1024,
-      });
-      check();
+    if (file.size > maxChars) {
+      refuse(words.say("file-too-large", { ...sizes(box, file.size), file: file.name }));
       return;
     }
     box.input.value = await file.text();
@@ -209,6 +231,13 @@ export function mount(report) {
 
   // --- boot, then check whatever is already there -------------------------------------
 
+  onRestart((reason) => {
+    // A run that was waiting fails with the reason (check() shows it); otherwise the
+    // report stays, and the status says that the next change starts Python again.
+    if (report.isConnected && report.dataset.checkerState !== "checking") {
+      status.textContent = words.say("restarted", { reason });
+    }
+  });
   const unfollow = followProgress(showProgress);
   boot().then(
     () => {
@@ -229,10 +258,17 @@ export function mount(report) {
 // Call `typed(whole)` when the box's text changes (whole: pasted or dropped, not
 // typed), `left()` when the reader leaves it, `opened(file)` when a file is opened
 // with its picker or dropped on it.
-function listen(box, page, { typed, left, opened }) {
+function listen(box, page, { typed, left, opened, tooLong, maxChars }) {
   const { input } = box;
   input.addEventListener("input", (event) => typed(WHOLE_TEXT.has(event.inputType)));
   input.addEventListener("change", left);
+  input.addEventListener("paste", (event) => {
+    const text = event.clipboardData?.getData("text/plain") ?? "";
+    if (text.length + input.value.length > maxChars) {
+      event.preventDefault();
+      tooLong(text.length);
+    }
+  });
   const container = input.closest("[data-checker-box]") || input;
   const picker = page.querySelector(`[data-checker-file="${box.id}"]`);
   picker?.addEventListener("change", () => {
@@ -249,9 +285,13 @@ function listen(box, page, { typed, left, opened }) {
   container.addEventListener("drop", (event) => {
     container.classList.remove("checker-box--drop");
     const file = event.dataTransfer?.files[0];
+    const text = file ? "" : (event.dataTransfer?.getData("text/plain") ?? "");
     if (file) {
       event.preventDefault();
       opened(file);
+    } else if (text.length > maxChars) {
+      event.preventDefault();
+      tooLong(text.length);
     }
   });
 }

@@ -4,39 +4,85 @@
 // Material's instant navigation keeps the document (and this module) alive across
 // pages, so leaving the checker and coming back reuses the Python already running,
 // and mount.js can start it before the checker page is open.
+//
+// Every failure ends in an error that says what happened, never in a wait: a boot
+// that fails or says nothing for BOOT_DEADLINE_MS rejects; a run that takes longer
+// than RUN_TIMEOUT_MS, or a worker that crashes or sends what cannot be read, ends
+// the worker and rejects every pending run, and the next run starts a new worker.
+
+const BOOT_DEADLINE_MS = 300_000; // even 16 MB at 1 Mbit/s arrive well before this
+const RUN_TIMEOUT_MS = 30_000; // a 1 MB kubeconfig takes under a second
 
 let worker = null;
 let booted = null;
 let latestProgress = null;
 const progressListeners = new Set();
+const restartListeners = new Set();
 const pending = new Map();
 let nextId = 1;
 
-function onMessage({ data }, resolve, reject) {
-  if (data.type === "progress") {
-    latestProgress = data;
-    for (const listener of progressListeners) listener(data);
-  } else if (data.type === "ready") {
-    resolve();
-  } else if (data.type === "boot-error") {
-    reject(new Error(data.message));
-  } else if (data.type === "result" || data.type === "error") {
-    const call = pending.get(data.id);
-    pending.delete(data.id);
-    if (call && data.type === "result") call.resolve(data.response);
-    if (call && data.type === "error") call.reject(new Error(data.message));
-  }
+function settle(id, settle) {
+  const call = pending.get(id);
+  if (!call) return;
+  pending.delete(id);
+  clearTimeout(call.timer);
+  settle(call);
+}
+
+// End this worker: every pending run fails with `reason`; the next run boots anew.
+function stop(reason) {
+  worker?.terminate();
+  worker = null;
+  booted = null;
+  latestProgress = null;
+  for (const id of [...pending.keys()]) settle(id, (call) => call.reject(new Error(reason)));
+  for (const listener of restartListeners) listener(reason);
 }
 
 // Boot Python once; the promise resolves when it is ready to run requests.
 export function boot() {
   if (booted) return booted;
-  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  const current = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker = current;
   booted = new Promise((resolve, reject) => {
-    worker.addEventListener("message", (event) => onMessage(event, resolve, reject));
-    worker.addEventListener("error", (event) => {
-      reject(new Error(event.message || "the checker's worker could not start"));
+    let ready = false;
+    const deadline = setTimeout(() => {
+      reject(new Error(`it did not start within ${BOOT_DEADLINE_MS / 60_000} minutes`));
+      stop("the checker did not start");
+    }, BOOT_DEADLINE_MS);
+    const failed = (message) => {
+      clearTimeout(deadline);
+      if (!ready) {
+        reject(new Error(message));
+        if (worker === current) worker?.terminate();
+      } else if (worker === current) {
+        stop(`the checker stopped (${message}) and was restarted`);
+      }
+    };
+    current.addEventListener("message", ({ data }) => {
+      if (data.type === "progress") {
+        latestProgress = data;
+        for (const listener of progressListeners) listener(data);
+      } else if (data.type === "ready") {
+        ready = true;
+        clearTimeout(deadline);
+        resolve();
+      } else if (data.type === "boot-error" || data.type === "crash") {
+        failed(data.message);
+      } else if (data.type === "result") {
+        settle(data.id, (call) => call.resolve(data.response));
+      } else if (data.type === "error") {
+        settle(data.id, (call) => call.reject(new Error(data.message)));
+      }
     });
+    current.addEventListener("error", (event) => {
+      event.preventDefault();
+      failed(event.message || "its worker failed");
+    });
+    current.addEventListener("messageerror", () => failed("it sent a message the page cannot read"));
+  });
+  booted.catch(() => {
+    if (worker === current) booted = null; // a later run may try again
   });
   return booted;
 }
@@ -55,12 +101,23 @@ export function followProgress(listener) {
   return () => progressListeners.delete(listener);
 }
 
+// `listener(reason)` when the worker was stopped and will be started again.
+export function onRestart(listener) {
+  restartListeners.add(listener);
+  return () => restartListeners.delete(listener);
+}
+
 // checker.api.run(requestJson) in the worker: the report as JSON text.
-export async function run(requestJson) {
+export async function run(requestJson, timeoutMs = RUN_TIMEOUT_MS) {
   await boot();
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    const seconds = Math.round(timeoutMs / 100) / 10;
+    const timer = setTimeout(
+      () => stop(`the check took longer than ${seconds} seconds; the checker was restarted`),
+      timeoutMs,
+    );
+    pending.set(id, { resolve, reject, timer });
     worker.postMessage({ type: "run", id, request: requestJson });
   });
 }

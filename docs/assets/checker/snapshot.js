@@ -25,7 +25,7 @@ const LOCK = "pyodide-lock.json";
 const PAGE_BYTES = 65536;
 const TAR_BLOCK = 512;
 
-export async function bootFromSnapshot({ loadPyodide, version, runtime, progress, stderr }) {
+export async function bootFromSnapshot({ loadPyodide, version, runtime, progress, stderr, abort }) {
   if (typeof DecompressionStream !== "function") {
     throw new Error("this browser cannot inflate it (no DecompressionStream)");
   }
@@ -59,16 +59,18 @@ export async function bootFromSnapshot({ loadPyodide, version, runtime, progress
     inflateInto(tar, response, files),
   );
   const [pyodide] = await Promise.all([
-    loadPyodide({
-      indexURL: runtime,
-      lockFileContents: lock,
-      packageBaseUrl: runtime,
-      stdLibURL: new URL(manifest.stdlib.file_name, runtime).href,
-      _loadSnapshot: image,
-      createPyodideModule: restoring(factory, image, filled, made),
-      stdout: () => {},
-      stderr,
-    }),
+    abort.race(
+      loadPyodide({
+        indexURL: runtime,
+        lockFileContents: lock,
+        packageBaseUrl: runtime,
+        stdLibURL: new URL(manifest.stdlib.file_name, runtime).href,
+        _loadSnapshot: image,
+        createPyodideModule: abort.watch(restoring(factory, image, filled, made)),
+        stdout: () => {},
+        stderr,
+      }),
+    ),
     sitePackages,
   ]);
 

@@ -29,14 +29,20 @@ async function boot() {
   progress("download", { megabytes: NORMAL_BOOT_MEGABYTES });
   const packages = downloadPackages();
   packages.catch(() => {}); // awaited below, after loadPyodide
-  const pyodide = await loadPyodide({
-    indexURL: RUNTIME,
-    lockFileURL: new URL("pyodide-lock.json", RUNTIME).href,
-    packageBaseUrl: RUNTIME,
-    stdLibURL: new URL("python_stdlib.zip", BYTECODE).href,
-    stdout: () => {},
-    stderr: (text) => console.warn(text),
-  });
+  const abort = watchAbort();
+  const factory = import(new URL("pyodide.asm.mjs", RUNTIME).href);
+  factory.catch(() => {}); // reported by loadPyodide
+  const pyodide = await abort.race(
+    loadPyodide({
+      indexURL: RUNTIME,
+      lockFileURL: new URL("pyodide-lock.json", RUNTIME).href,
+      packageBaseUrl: RUNTIME,
+      stdLibURL: new URL("python_stdlib.zip", BYTECODE).href,
+      createPyodideModule: abort.watch(async (settings) => (await factory).default(settings)),
+      stdout: () => {},
+      stderr: (text) => console.warn(text),
+    }),
+  );
   progress("load");
   pyodide.FS.mkdirTree(PACKAGES_DIR);
   const path = pyodide.pyimport("sys").path;
@@ -58,6 +64,39 @@ async function boot() {
   }, 0);
   progress("ready");
   return api.run;
+}
+
+// Two failures leave loadPyodide's promise pending for ever: an Emscripten abort (a
+// start-up that runs out of memory, say), which calls the module's onAbort; and a
+// WebAssembly that fails to download or compile, which the pinned Pyodide only
+// reports with console.warn("wasm instantiation failed!") and the error. So each boot
+// attempt races its loadPyodide against both.
+function watchAbort() {
+  let reject;
+  const aborted = new Promise((_, fail) => {
+    reject = fail;
+  });
+  aborted.catch(() => {}); // reported by race
+  return {
+    watch: (createModule) => async (settings) => {
+      settings.onAbort = (what) => reject(new Error(`Python stopped while starting: ${what}`));
+      return createModule(settings);
+    },
+    race: async (booting) => {
+      const warn = console.warn;
+      let failing = false;
+      console.warn = (...parts) => {
+        warn(...parts);
+        if (failing) reject(new Error(`Python stopped while starting: ${parts.join(" ")}`));
+        failing = parts[0] === "wasm instantiation failed!";
+      };
+      try {
+        return await Promise.race([booting, aborted]);
+      } finally {
+        console.warn = warn;
+      }
+    },
+  };
 }
 
 async function downloadPackages() {
@@ -82,14 +121,28 @@ const ready = bootFromSnapshot({
   runtime: RUNTIME,
   progress,
   stderr: (text) => console.warn(text),
+  abort: watchAbort(),
 }).catch((error) => {
   console.warn(`The checker starts Python without its snapshot: ${error.message}`);
   return boot();
 });
+let started = false;
 ready.then(
-  () => postMessage({ type: "ready" }),
+  () => {
+    started = true;
+    postMessage({ type: "ready" });
+  },
   (error) => postMessage({ type: "boot-error", message: String(error?.message || error) }),
 );
+
+// Whatever else goes wrong in here is the page's to know: during the boot it fails
+// the boot, after it the page restarts the worker (client.js).
+function report(what) {
+  const message = String(what?.message || what || "an unknown error");
+  postMessage({ type: started ? "crash" : "boot-error", message });
+}
+addEventListener("error", (event) => report(event.error || event.message));
+addEventListener("unhandledrejection", (event) => report(event.reason));
 
 addEventListener("message", async ({ data }) => {
   if (data.type !== "run") return;
