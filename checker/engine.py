@@ -2,7 +2,8 @@
 
 `diagnose` is four steps, each a function below:
 
-1. `read_inputs`: each box's text opened (size, binary, line endings) and parsed;
+1. `read_inputs`: each box's text opened (size, binary, line endings), tidied (what
+   was pasted around the output set aside: checker/parse/forgiving.py) and parsed;
 2. `identify_reader`: the reader's role and expected tailnets (given, or known from
    the tailnet the status shows);
 3. `run_layers`: the layers in connection order, until the first that fails;
@@ -28,6 +29,7 @@ from checker.context import CheckContext
 from checker.layers import layers
 from checker.model import Kubeconfig, KubectlOutput, Problem, Status
 from checker.organisation import Organisation, Role
+from checker.parse.forgiving import tidy
 from checker.parse.kubeconfig import parse_kubeconfig
 from checker.parse.kubectl import parse_kubectl
 from checker.parse.tailscale import parse_status
@@ -144,7 +146,9 @@ def read_inputs(texts: Mapping[str, str | None]) -> Pasted:
         states[box_info.id] = GIVEN if box else (UNUSABLE if problem else NOT_GIVEN)
     models: dict[str, Any] = {}
     for box_id, box in boxes.items():
-        model, found = PARSERS[box_id](box)
+        tidied = tidy(box)
+        problems += tidied.repairs
+        model, found = PARSERS[box_id](tidied.box)
         problems += found
         if model is None:
             states[box_id] = UNUSABLE

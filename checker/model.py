@@ -72,6 +72,7 @@ class Status:
     tailnet_line: int | None = None
     magic_dns_suffix: str | None = None
     in_network_map: bool | None = None
+    self_known: bool = False  # the status has this device's own entry (Self)
     self_host_name: str = ""
     self_dns_name: str = ""
     self_ips: tuple[str, ...] = ()

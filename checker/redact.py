@@ -67,6 +67,7 @@ _SHAPES = re.compile(
     r"|-----BEGIN [A-Z ]+-----[\s\S]*?(?:-----END [A-Z ]+-----|$)"
 )
 _RUN = re.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}")
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 _URL = re.compile(r"(?i)\b(?:https?|wss?)://[^\s\"'<>`]+")
 # Query parameters that say nothing about anyone (kubectl's and tailscaled's own).
 _HARMLESS_QUERY = frozenset(
@@ -84,6 +85,7 @@ def looks_like_blob(value: str) -> bool:
     """
     return (
         len(value) >= 40
+        and _BASE64.fullmatch(value) is not None
         and any(c.isupper() for c in value)
         and any(c.islower() for c in value)
         and any(c.isdigit() for c in value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from checker.boxes import BOX
@@ -18,6 +19,19 @@ class Box:
     source: str
     text: str
     lines: tuple[str, ...]
+    # Lines where a command ran (a prompt, the command itself), when the paste is a
+    # terminal transcript (checker.parse.forgiving found them).
+    commands: tuple[int, ...] = ()
+
+    def segments(self) -> list[range]:
+        """The lines of each command's output, in order (all lines when none ran)."""
+        end = len(self.lines) + 1
+        if not self.commands:
+            return [range(1, end)]
+        bounds = [*self.commands, end]
+        ranges = [range(1, self.commands[0])]
+        ranges += [range(start + 1, stop) for start, stop in itertools.pairwise(bounds)]
+        return [r for r in ranges if len(r)]
 
     def line(self, number: int | None) -> str | None:
         if number is None or not 1 <= number <= len(self.lines):

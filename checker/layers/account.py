@@ -25,7 +25,15 @@ def applies(ctx: CheckContext) -> bool:
     status = ctx.status
     if status is None:
         return False
-    return status.form == "json" or status.signal("logged-out", "login-link") is not None
+    if status.form == "json":
+        # No evidence, no pass: it passes on the tailnet's name, and can fail on a
+        # NeedsLogin or a logged-out health line; anything else says nothing of it.
+        return (
+            status.tailnet is not None
+            or status.backend_state == "NeedsLogin"
+            or status.health_line("You are logged out") is not None
+        )
+    return status.signal("logged-out", "login-link", "auth-key-invalid") is not None
 
 
 def check(ctx: CheckContext) -> Iterator[Problem]:
@@ -34,7 +42,29 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
         return
     link = _LINK if status.auth_url_waiting else ""
     if status.form == "text":
+        if key := status.signal("auth-key-invalid"):
+            yield Problem(
+                "account-auth-key-invalid",
+                "Expected the control server to take the auth key, found \"backend error: "
+                f'invalid key: {key.detail}": the key was revoked, has expired or was '
+                "mistyped, so this device is not signed in.",
+                TAILSCALE_STATUS,
+                key.line,
+            )
+            return
+        if status.signal("needs-approval"):
+            return  # signed in: what it waits for is an admin's approval (device layer)
         signal = status.signal("logged-out", "login-link")
+        if signal and signal.detail:
+            yield Problem(
+                "account-auth-key-invalid",
+                f'Expected Tailscale to be signed in, found "logged out" with the last login '
+                f'error "invalid key: {signal.detail}": the auth key it signed in with is '
+                "no longer valid.",
+                TAILSCALE_STATUS,
+                signal.line,
+            )
+            return
         if signal:
             yield Problem(
                 "account-logged-out",

@@ -23,7 +23,14 @@ from checker.context import SOON, CheckContext
 from checker.model import CertificateData, Problem, User, program
 from checker.organisation import AUTH, NOAUTH
 
-_KUBECTL_KINDS = ("unauthorized", "exec-missing", "exec-failed", "forbidden-anonymous")
+_KUBECTL_KINDS = (
+    "unauthorized",
+    "exec-missing",
+    "exec-failed",
+    "exec-api-version",
+    "auth-provider-failed",
+    "forbidden-anonymous",
+)
 
 
 def applies(ctx: CheckContext) -> bool:
@@ -147,6 +154,23 @@ def _kubectl_problems(ctx: CheckContext) -> Iterator[Problem]:
             "credentials-exec-plugin-missing",
             f"Expected the credential plugin `{program(signal.detail)}` to be installed, found "
             '"executable not found".',
+            KUBECTL_OUTPUT,
+            signal.line,
+        )
+    elif signal.kind == "exec-api-version":
+        yield Problem(
+            "credentials-exec-api-version",
+            "Expected the credential plugin to speak an API version kubectl takes, found "
+            f"`{signal.detail}`: the kubeconfig's `exec` block (or the plugin) is older "
+            "than this kubectl.",
+            KUBECTL_OUTPUT,
+            signal.line,
+        )
+    elif signal.kind == "auth-provider-failed":
+        yield Problem(
+            "credentials-auth-provider-failed",
+            "Expected the kubeconfig's auth provider to give kubectl a token, found that it "
+            "could not (its login has expired, or it needs you to sign in again).",
             KUBECTL_OUTPUT,
             signal.line,
         )

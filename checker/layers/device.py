@@ -20,7 +20,16 @@ def applies(ctx: CheckContext) -> bool:
     status = ctx.status
     if status is None:
         return False
-    return status.form == "json" or status.signal("needs-approval", "locked-out") is not None
+    if status.form == "json":
+        # It passes on this device's own entry (Self) in a connected state, and can fail
+        # on NeedsMachineAuth, NeedsLogin with a tailnet (an expired key) or a lock-out.
+        return (
+            status.backend_state == "NeedsMachineAuth"
+            or (status.backend_state == "NeedsLogin" and status.has_netmap)
+            or status.health_line("locked out") is not None
+            or (status.self_known and status.backend_state in ("Running", "Starting"))
+        )
+    return status.signal("needs-approval", "locked-out") is not None
 
 
 def check(ctx: CheckContext) -> Iterator[Problem]:

@@ -26,6 +26,7 @@ from checker.tailnet import DESCRIPTIONS, RANGES_TEXT, Server, classify_host
 
 _KUBECTL_KINDS = {
     "config-unreadable": "kubeconfig-unreadable",
+    "file-missing": "kubeconfig-file-missing",
     "no-kubeconfig": "kubeconfig-no-current-context",
     "no-current-context": "kubeconfig-no-current-context",
     "context-not-found": "kubeconfig-context-not-found",
@@ -253,6 +254,11 @@ def _kubectl_message(ctx: CheckContext, kind: str, detail: str, host: str | None
         )
     if kind == "no-server":
         return 'Expected the cluster to have a `server:`, found "no server found for cluster".'
+    if kind == "file-missing":
+        return (
+            f"Expected the file the kubeconfig names ({detail}) on this computer, found "
+            '"no such file or directory": kubectl cannot read it.'
+        )
     if kind == "config-unreadable":
         return 'Expected kubectl to load the kubeconfig, found "error loading config file".'
     if kind == "tls-unknown-authority":

@@ -23,12 +23,16 @@ from checker.context import CheckContext
 from checker.model import KubectlSignal, Problem
 from checker.tailnet import MAGICDNS
 
-_KUBECTL_KINDS = ("timeout", "no-such-host", "refused", "tls-internal-error")
+_KUBECTL_KINDS = ("timeout", "no-such-host", "refused", "reset", "tls-internal-error")
 _ACCEPT_ROUTES = "--accept-routes is false"
 
 
 def applies(ctx: CheckContext) -> bool:
-    return _can_match_peer(ctx) or ctx.kubectl_signal(*_KUBECTL_KINDS) is not None
+    return (
+        _can_match_peer(ctx)
+        or ctx.kubectl_signal(*_KUBECTL_KINDS) is not None
+        or (ctx.status is not None and ctx.status.signal("proxy-unreachable") is not None)
+    )
 
 
 def _can_match_peer(ctx: CheckContext) -> bool:
@@ -43,6 +47,16 @@ def _can_match_peer(ctx: CheckContext) -> bool:
 
 
 def check(ctx: CheckContext) -> Iterator[Problem]:
+    unreachable = ctx.status.signal("proxy-unreachable") if ctx.status else None
+    if unreachable is not None:
+        yield Problem(
+            "network-proxy-not-visible",
+            "Expected `tailscale configure kubeconfig` to find the API server proxy among "
+            "the devices this one can reach, found none that serves it: the tailnet policy "
+            "does not let this device reach it, or it is offline.",
+            TAILSCALE_STATUS,
+            unreachable.line,
+        )
     failure = ctx.kubectl_signal(*_KUBECTL_KINDS)
     yield from _device_problems(ctx, failure)
     if _can_match_peer(ctx):
@@ -222,6 +236,15 @@ def _kubectl_problems(ctx: CheckContext, signal: KubectlSignal | None) -> Iterat
             "network-no-such-host",
             f'Expected the server name {signal.host or ""} to resolve, found "no such '
             'host": MagicDNS did not resolve it on this device.',
+            KUBECTL_OUTPUT,
+            signal.line,
+        )
+    elif signal.kind == "reset":
+        yield Problem(
+            "network-connection-reset",
+            f"Expected the API server to answer, found the connection{to} closed before it "
+            "did (a reset, or an EOF during the TLS handshake): something on the way ended "
+            "it.",
             KUBECTL_OUTPUT,
             signal.line,
         )

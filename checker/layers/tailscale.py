@@ -57,6 +57,14 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
             TAILSCALE_STATUS,
             found.line,
         )
+    elif found := status.signal("access-denied"):
+        yield Problem(
+            "tailscale-access-denied",
+            "Expected the `tailscale` command to talk to the Tailscale service, found "
+            '"Access denied": this user is neither root nor the operator Tailscale allows.',
+            TAILSCALE_STATUS,
+            found.line,
+        )
     elif line := _state_line(status, "InUseOtherUser", "in-use-other-user"):
         yield Problem(
             "tailscale-in-use-other-user",

@@ -25,7 +25,8 @@ from checker.model import (
     User,
 )
 from checker.parse import kubectl, sniff, yamltree
-from checker.parse.jwt import decode_jwt
+from checker.parse.common import MAX_JSON_DEPTH
+from checker.parse.jwt import decode_jwt, jwt_too_deep
 from checker.parse.x509 import decode_certificate_data
 from checker.redact import SECRET_KEY, looks_like_blob
 from checker.text import Box
@@ -96,6 +97,14 @@ def parse_kubeconfig(box: Box) -> tuple[Kubeconfig | None, list[Problem]]:
             getattr(data, "line", 1),
         )
     kc = _decoded(_kubeconfig(data))
+    deep = next((u for u in kc.users if u.token and jwt_too_deep(u.token)), None)
+    if deep is not None:
+        return None, _problem(
+            "input-too-complex",
+            f"Expected a bearer token for user `{deep.name}`, found a JWT whose payload is "
+            f"JSON nested more than {MAX_JSON_DEPTH} levels deep: no real token is.",
+            deep.token_line,
+        )
     if kc.data_omitted:
         return kc, _problem(
             "input-kubeconfig-data-omitted",

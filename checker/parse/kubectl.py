@@ -8,6 +8,7 @@ substrings that stay the same (see the reference on kubectl error texts).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from checker.boxes import KUBECTL_OUTPUT
 from checker.model import KubectlOutput, KubectlSignal, Problem, Whoami
 from checker.parse import sniff
+from checker.parse.common import json_too_deep
 from checker.text import Box
 
 _HOSTPORT = r"(\[[0-9A-Fa-f:.]+\]|[^\s:\"/\[\]]+):(\d+)"
@@ -60,7 +62,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "no-kubeconfig",
         re.compile(
-            r"(?:localhost|127\.0\.0\.1):8080\b.*refused"
+            r"(?:localhost|127\.0\.0\.1|\[::1\]):8080\b.*refused"
             r"|no configuration has been provided"
         ),
     ),
@@ -87,19 +89,55 @@ _PATTERNS: tuple[_Pattern, ...] = (
         re.compile(r"no server found for cluster|cluster has no server defined"),
     ),
     _Pattern("config-unreadable", re.compile(r"error loading config file")),
+    # Files the kubeconfig names (or the kubeconfig itself) that kubectl cannot read.
+    _Pattern(
+        "file-missing",
+        re.compile(
+            r"unable to read (?P<what>client-cert|client-key|certificate-authority|token-file"
+            r"|client certificate|client key)\s+(?P<file>\S+) for (?P<who>\S+) due to"
+            r"|(?P<what2>Config) not found: (?P<file2>\S+)"
+        ),
+        lambda m: {
+            "detail": f"{m.group('what') or 'kubeconfig'} {m.group('file') or m.group('file2')}"
+        },
+    ),
     _Pattern(
         "exec-missing",
         re.compile(r"exec: executable (?P<d>\S+) not found"),
         lambda m: {"detail": m.group("d")},
     ),
     _Pattern(
+        "exec-api-version",
+        re.compile(
+            r'exec plugin: invalid apiVersion "?(?P<d>[^"\s]+)'
+            r"|exec plugin is configured to use API version \S+, plugin returned version "
+            r"(?P<d2>\S+)"
+        ),
+        lambda m: {"detail": m.group("d") or m.group("d2") or ""},
+    ),
+    _Pattern(
         "exec-failed",
         re.compile(
             r"exec: executable (?P<d>\S+) failed(?: with exit code \d+)?"
             r"|getting credentials: exec: (?P<d2>.*)"
-            r"|exec plugin didn't return|exec plugin: invalid apiVersion"
+            r"|exec plugin didn't return"
+            # The plugins' own errors, printed before kubectl's line.
+            r"|could not get token: (?P<aws>NoCredentialProviders)"
+            r"|^\s*Error: failed to (?:authenticate|get token|acquire token)\b"
+            r"|\bAADSTS\d{5,}|^\s*error: get-token: "
         ),
-        lambda m: {"detail": m.group("d") or m.group("d2") or ""},
+        lambda m: {
+            "detail": m.group("d") or m.group("d2")
+            or ("aws-iam-authenticator" if m.group("aws") else "")
+        },
+    ),
+    _Pattern(
+        "auth-provider-failed",
+        re.compile(
+            r"error executing access token command"
+            r"|failed to refresh token: oauth2: cannot fetch token"
+            r"|refresh token is (?:expired|invalid)"
+        ),
     ),
     _Pattern(
         "tls-unknown-authority",
@@ -157,8 +195,19 @@ _PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern(
         "refused",
-        re.compile(r"dial tcp " + _HOSTPORT + r": connect: connection refused"),
+        re.compile(
+            r"dial tcp " + _HOSTPORT + r": (?:connect: connection refused|connectex: No "
+            r"connection could be made because the target machine actively refused it)"
+        ),
         _host,
+    ),
+    _Pattern(
+        "reset",
+        re.compile(
+            r"wsarecv: An existing connection was forcibly closed|connection reset by peer"
+            r"|Unable to connect to the server: (?:EOF|unexpected EOF)\s*$"
+            r"|http2: client connection lost"
+        ),
     ),
     _Pattern(
         "no-such-host",
@@ -169,7 +218,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "timeout",
         re.compile(
             r"dial tcp " + _HOSTPORT + r": (?:i/o timeout|connect: (?:no route to host|"
-            r"network is unreachable|operation timed out|connection timed out))"
+            r"network is unreachable|operation timed out|connection timed out)"
+            r"|connectex: A connection attempt failed)"
         ),
         _host,
     ),
@@ -218,6 +268,8 @@ def whoami(lines: tuple[str, ...]) -> Whoami | None:
     if at < 0:
         return None
     start = text.rfind("{", 0, at)
+    if start < 0 or json_too_deep(text, start):
+        return None
     try:
         review, _ = json.JSONDecoder().raw_decode(text, start) if start >= 0 else (None, 0)
     except (ValueError, RecursionError):
@@ -302,7 +354,8 @@ def parse_kubectl(box: Box) -> tuple[KubectlOutput | None, list[Problem]]:
                 1,
             )
         ]
-    signals = recognise(box.lines)
+    signals = recognise(box.lines) + _wrapped(box.lines)
+    signals = tuple(sorted(signals, key=lambda s: s.line))
     me = whoami(box.lines)
     if me is not None:
         signals = (*signals, KubectlSignal(kind="whoami", line=me.line))
@@ -330,6 +383,23 @@ def parse_kubectl(box: Box) -> tuple[KubectlOutput | None, list[Problem]]:
             )
         ]
     return KubectlOutput(signals, me), []
+
+
+def _wrapped(lines: tuple[str, ...]) -> tuple[KubectlSignal, ...]:
+    """Errors that a narrow terminal or a forum wrapped onto the next line (Windows'
+    long socket errors above all): a line that says nothing alone is read with the
+    next one, when that one goes on with the same sentence."""
+    alone = {s.line for s in recognise(lines)}
+    found = []
+    for number in range(1, len(lines)):
+        line, after = lines[number - 1], lines[number]
+        if number in alone or number + 1 in alone or not line.strip() or not after.strip():
+            continue
+        if not _ERROR_LIKE.search(line) or not re.match(r"\s*(?:[a-z:(]|\S+\s+[a-z])", after):
+            continue
+        joined = recognise([line.rstrip() + " " + after.strip()])
+        found += [dataclasses.replace(s, line=number) for s in joined]
+    return tuple(found)
 
 
 def _unplaced_error(lines: tuple[str, ...], known: set[int]) -> int | None:

@@ -9,6 +9,7 @@ error instead of JSON, and text mode prints one-line states; those become
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -16,7 +17,13 @@ from typing import Any
 from checker.boxes import TAILSCALE_STATUS
 from checker.model import Peer, Problem, Status, TextSignal
 from checker.parse import kubectl, sniff
-from checker.parse.common import LineIndex, json_span_end, parse_time
+from checker.parse.common import (
+    MAX_JSON_DEPTH,
+    LineIndex,
+    json_span_end,
+    json_too_deep,
+    parse_time,
+)
 from checker.text import Box
 
 _TEXT_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -24,7 +31,7 @@ _TEXT_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "not-installed",
         re.compile(
             r"tailscale: (?:command )?not found|command not found: tailscale"
-            r"|'tailscale' is not recognized|The term 'tailscale' is not recognized"
+            r"|(?:The term )?'tailscale(?:\.exe)?' is not recognized"
             r"|tailscale: No such file or directory",
             re.I,
         ),
@@ -38,13 +45,41 @@ _TEXT_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("in-use-other-user", re.compile(r"Tailscale already in use by|state: InUseOtherUser")),
+    # The LocalAPI refuses a user who is neither root nor the configured operator.
+    ("access-denied", re.compile(r"^\s*Access denied: ")),
+    # `tailscale up` with an auth key the control server does not take.
+    ("auth-key-invalid", re.compile(r"backend error: invalid key: ")),
+    # Health lines (`#     - ...`, `# - ...` in text mode) that name why it stopped.
+    (
+        "logged-out",
+        re.compile(r"^\s*#\s*-\s*(?:You are logged out|not logged in)", re.I),
+    ),
+    # `tailscale configure kubeconfig` that finds no device to point kubectl at.
+    (
+        "proxy-unreachable",
+        re.compile(
+            r"is in MagicDNS, but is not currently reachable on any known peer"
+            r'|no peer found (?:with hostname )?"'
+        ),
+    ),
     ("no-state", re.compile(r"unexpected state: NoState")),
     ("stopped", re.compile(r"^\s*Tailscale is stopped\.?\s*$")),
-    ("needs-approval", re.compile(r"Machine is not yet approved by tailnet admin")),
-    ("locked-out", re.compile(r"this node is locked out")),
-    ("login-link", re.compile(r"^\s*Log in at:")),
+    (
+        "needs-approval",
+        re.compile(
+            r"Machine is not yet approved by tailnet admin"
+            r"|To approve your machine, visit \(as admin\)"
+        ),
+    ),
+    (
+        "locked-out",
+        re.compile(r"this node is locked out|IS NOT trusted by (?:network|tailnet)-lock"),
+    ),
+    ("login-link", re.compile(r"^\s*(?:Log in at:|To authenticate, visit:)")),
     ("logged-out", re.compile(r"^\s*(?:Logged out\.|Not logged in\.|You are logged out)")),
     ("starting", re.compile(r"Tailscale is starting")),
+    # Output that only a running daemon gives: it answered.
+    ("daemon-ok", re.compile(r"^\s*pong from \S+|^\s*Tailnet lock is (?:NOT )?enabled")),
     (
         "table",
         re.compile(r"^\s*(?:100\.\d{1,3}\.\d{1,3}\.\d{1,3}|fd7a:115c:a1e0:[0-9a-f:]*)\s+\S+\s+\S+"),
@@ -60,42 +95,73 @@ def parse_status(box: Box) -> tuple[Status | None, list[Problem]]:
     return _parse_text(box)
 
 
+# A status object inside other output: a script's error line that quotes it.
+_EMBEDDED = re.compile(r'\{\s*"(?:Version|BackendState|TUN|Self|AuthURL|TailscaleIPs)"\s*:')
+
+
 def _json_start(box: Box) -> int | None:
+    """Where the status JSON starts: the first line that opens an object, or a status
+    object quoted inside another line."""
     offset = 0
     for line in box.lines:
         if line.lstrip().startswith("{"):
             return offset + (len(line) - len(line.lstrip()))
         offset += len(line) + 1
-    return None
+    embedded = _EMBEDDED.search(box.text)
+    return embedded.start() if embedded else None
 
 
 def _problem(id: str, message: str, line: int | None = None) -> list[Problem]:
     return [Problem(id, message, TAILSCALE_STATUS, line)]
 
 
+_SUCCESS = frozenset({"table", "daemon-ok"})
+
+
 def _parse_text(box: Box) -> tuple[Status | None, list[Problem]]:
-    signals: list[TextSignal] = []
-    for number, line in enumerate(box.lines, 1):
-        for kind, regex in _TEXT_SIGNALS:
-            if regex.search(line):
-                signals.append(
-                    TextSignal(kind, number, _os_hint(line) if kind == "daemon-unreachable" else "")
-                )
-                break
+    """Tailscale's messages: each command's output in a transcript, the last one first.
+
+    When the last command that said anything says Tailscale answers (a peer table, a
+    pong), the earlier failures were set right; otherwise every failure counts, so a
+    health line above an older `unexpected state: NoState` still names the cause.
+    """
+    segments = [_signals(box, lines) for lines in box.segments()]
+    said = [found for found in segments if found]
+    last = said[-1] if said else []
+    if last and {s.kind for s in last} <= _SUCCESS:
+        signals = last
+    else:
+        signals = [s for found in said for s in found]
     kinds = {s.kind for s in signals}
+    problems: list[Problem] = []
+    if len(said) > 1 and signals is last:
+        problems = _problem(
+            "input-repaired",
+            f"Expected one command's output, found several: the checker read the last one "
+            f"(from line {last[0].line}), which shows Tailscale answering, and set aside the "
+            "errors before it.",
+            last[0].line,
+        )
     if kinds - {"table"}:
         return Status(
             form="text",
             auth_url_waiting="login-link" in kinds,
-            signals=tuple(s for s in signals if s.kind != "table"),
-        ), []
+            signals=tuple(s if s.kind != "table" else TextSignal("daemon-ok", s.line)
+                          for s in signals if s.kind != "table" or kinds <= _SUCCESS),
+        ), problems  # fmt: skip
     if "table" in kinds:
-        return None, _problem(
-            "input-status-plain-text",
-            "Expected `tailscale status --json` output, found the plain `tailscale status` "
-            "table: run it again with --json and paste that.",
-            signals[0].line,
-        )
+        return Status(form="text", signals=(TextSignal("daemon-ok", signals[0].line),)), [
+            *problems,
+            Problem(
+                "input-status-plain-text",
+                "Expected `tailscale status --json` output, found the plain `tailscale status` "
+                "table: it shows that Tailscale runs, but not the tailnet or the device's "
+                "approval. Run it again with --json and paste that to check those too.",
+                TAILSCALE_STATUS,
+                signals[0].line,
+                "warning",
+            ),
+        ]
     if sniff.looks_like_kubeconfig(box.text):
         return None, _problem(
             "input-wrong-box",
@@ -120,6 +186,20 @@ def _parse_text(box: Box) -> tuple[Status | None, list[Problem]]:
     )
 
 
+def _signals(box: Box, lines: range) -> list[TextSignal]:
+    found = []
+    for number in lines:
+        line = box.lines[number - 1]
+        for kind, regex in _TEXT_SIGNALS:
+            if regex.search(line):
+                detail = _os_hint(line) if kind == "daemon-unreachable" else ""
+                if kind in ("logged-out", "auth-key-invalid") and "invalid key:" in line:
+                    detail = line.split("invalid key:", 1)[1].strip()
+                found.append(TextSignal(kind, number, detail))
+                break
+    return found
+
+
 def _os_hint(line: str) -> str:
     if "systemctl" in line or "tailscaled.sock" in line:
         return "linux"
@@ -133,26 +213,21 @@ def _os_hint(line: str) -> str:
 def _parse_json(box: Box, start: int) -> tuple[Status | None, list[Problem]]:
     text = box.text
     index = LineIndex(text)
+    if json_too_deep(text, start):
+        return None, _problem(
+            "input-too-complex",
+            "Expected `tailscale status --json` output, found JSON nested more than "
+            f"{MAX_JSON_DEPTH} levels deep: no status is.",
+            index.line_of(start),
+        )
+    repaired: list[Problem] = []
     try:
         data, _ = json.JSONDecoder().raw_decode(text, start)
     except json.JSONDecodeError as error:
-        rest = text[error.pos :].strip()
-        last = len([line for line in box.lines if line.strip()]) and max(
-            i for i, line in enumerate(box.lines, 1) if line.strip()
-        )
-        if not rest or error.msg.startswith("Unterminated string"):
-            return None, _problem(
-                "input-status-truncated",
-                f"Expected complete JSON, found JSON that stops at line {last}: the paste "
-                "looks cut off. Copy the whole output of `tailscale status --json`.",
-                last or None,
-            )
-        return None, _problem(
-            "input-status-invalid-json",
-            f"Expected valid JSON, found a JSON error at line {error.lineno} column "
-            f"{error.colno}: {error.msg}.",
-            error.lineno,
-        )
+        mended = _mend(box, start)
+        if mended is None:
+            return _unreadable(box, text, error)
+        data, repaired = mended
     except RecursionError:
         return None, _problem(
             "input-too-complex",
@@ -173,7 +248,116 @@ def _parse_json(box: Box, start: int) -> tuple[Status | None, list[Problem]]:
             "found other JSON.",
             index.line_of(start),
         )
-    return _status(data, index, start), []
+    if not _str(data.get("BackendState")):
+        return None, _problem(
+            "input-status-unusable",
+            "Expected `tailscale status --json` output with a BackendState, found "
+            f"{'null' if 'BackendState' in data else 'none'}: this status says nothing any "
+            "layer could be checked by.",
+            index.key_line("BackendState", start) or index.line_of(start),
+        )
+    status = _status(data, index, start)
+    if repaired:
+        status = dataclasses.replace(status, peers_known=False)
+    return status, repaired
+
+
+def _unreadable(box: Box, text: str, error: json.JSONDecodeError) -> tuple[None, list[Problem]]:
+    rest = text[error.pos :].strip()
+    last = max((i for i, line in enumerate(box.lines, 1) if line.strip()), default=0)
+    if not rest or error.msg.startswith("Unterminated string"):
+        return None, _problem(
+            "input-status-truncated",
+            f"Expected complete JSON, found JSON that stops at line {last}: the paste "
+            "looks cut off. Copy the whole output of `tailscale status --json`.",
+            last or None,
+        )
+    return None, _problem(
+        "input-status-invalid-json",
+        f"Expected valid JSON, found a JSON error at line {error.lineno} column "
+        f"{error.colno}: {error.msg}.",
+        error.lineno,
+    )
+
+
+# Lines people put in place of the part of a status they left out.
+_ELISION = re.compile(
+    r"^\s*(?:\.{2,}|\u2026|\[\.\.\.\]|//.*|#.*|<[^>]*(?:snip|cut|omitted)[^>]*>)\s*,?\s*$",
+    re.I,
+)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+
+
+def _mend(box: Box, start: int) -> tuple[dict[str, Any], list[Problem]] | None:
+    """A status that people trimmed (`....` in place of lines) or that was cut off,
+    read as far as it goes. The parts left out are said, with their lines; None when
+    even that does not read as a status object."""
+    lines = list(box.lines)
+    elided = [n for n, line in enumerate(lines, 1) if n > 1 and _ELISION.match(line)]
+    for n in elided:
+        lines[n - 1] = ""
+    text = "\n".join(lines)
+    text = _TRAILING_COMMA.sub(r"\1", text)
+    data: Any = None
+    cut_at: int | None = None
+    try:
+        data, _ = json.JSONDecoder().raw_decode(text, start)
+    except json.JSONDecodeError as error:
+        closed = _close(text, start)
+        if closed is None:
+            return None
+        try:
+            data, _ = json.JSONDecoder().raw_decode(closed, start)
+        except json.JSONDecodeError:
+            return None
+        cut_at = error.lineno
+    if not isinstance(data, dict):
+        return None
+    lost = []
+    if elided:
+        lost.append(f"{_count(elided, 'line')} left out ({_at(elided)})")
+    if cut_at is not None:
+        cut_at = max((i for i, line in enumerate(box.lines, 1) if line.strip()), default=cut_at)
+        lost.append(f"the rest cut off after line {cut_at}")
+    problem = Problem(
+        "input-status-incomplete",
+        f"Expected the whole output of `tailscale status --json`, found it with "
+        f"{' and '.join(lost)}: the checker read what is there, and did not look for "
+        "the control plane among the peers.",
+        TAILSCALE_STATUS,
+        elided[0] if elided else cut_at,
+    )
+    return data, [problem]
+
+
+def _close(text: str, start: int) -> str | None:
+    """JSON cut off in the middle, closed after its last complete value."""
+    stack: list[str] = []
+    last_good = None  # offset after the last complete value, with the stack then
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[{}\[\],]', text[start:]):
+        token = m.group()
+        at = start + m.end()
+        if token in "{[":
+            stack.append("}" if token == "{" else "]")
+        elif token in "}]":
+            if not stack:
+                return None
+            stack.pop()
+            last_good = (at, list(stack))
+        elif token == ",":
+            last_good = (start + m.start(), list(stack))
+    if last_good is None or not last_good[1]:
+        return None
+    at, open_brackets = last_good
+    return text[:at] + "".join(reversed(open_brackets))
+
+
+def _count(numbers: list[int], noun: str) -> str:
+    return f"{len(numbers)} {noun}{'' if len(numbers) == 1 else 's'}"
+
+
+def _at(numbers: list[int]) -> str:
+    return f"line {numbers[0]}" if len(numbers) == 1 else f"lines {numbers[0]} to {numbers[-1]}"
 
 
 def _status(data: dict[str, Any], index: LineIndex, start: int) -> Status:
@@ -207,6 +391,7 @@ def _status(data: dict[str, Any], index: LineIndex, start: int) -> Status:
         in_network_map=(
             self_data["InNetworkMap"] if isinstance(self_data.get("InNetworkMap"), bool) else None
         ),
+        self_known=bool(self_data),
         self_host_name=_str(self_data.get("HostName")),
         self_dns_name=self_dns,
         self_ips=_ips(self_data) or _str_list(data.get("TailscaleIPs")),
@@ -218,7 +403,7 @@ def _status(data: dict[str, Any], index: LineIndex, start: int) -> Status:
         self_key_expiry_line=(
             index.key_line("KeyExpiry", self_at, self_end) if self_at is not None else None
         ),
-        health=tuple((h, _string_line(index, h)) for h in _str_list(data.get("Health"))),
+        health=_health(data, index, start),
         peers=peers,
         peers_known=isinstance(data.get("Peer"), dict) or data.get("Peer") is None,
         extra_names=tuple(
@@ -297,10 +482,24 @@ def _peers(peers: dict[str, Any], index: LineIndex, start: int) -> tuple[Peer, .
     return tuple(found)
 
 
-def _string_line(index: LineIndex, value: str) -> int | None:
-    encoded = json.dumps(value)[:60]
-    at = index.text.find(encoded)
-    return index.line_of(at) if at >= 0 else None
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+Health = tuple[tuple[str, int | None], ...]
+
+
+def _health(data: dict[str, Any], index: LineIndex, start: int) -> Health:
+    """The health messages with their lines, found in one pass over the Health array."""
+    messages = _str_list(data.get("Health"))
+    at = index.key_offset("Health", start)
+    open_at = index.text.find("[", at) if at is not None else -1
+    if not messages or open_at < 0:
+        return tuple((message, None) for message in messages)
+    end = json_span_end(index.text, open_at)
+    lines = [index.line_of(m.start()) for m in _JSON_STRING.finditer(index.text, open_at, end)]
+    if len(lines) != len(messages):  # other values among the strings: no line to trust
+        return tuple((message, None) for message in messages)
+    return tuple(zip(messages, lines, strict=True))
 
 
 def _ips(node: dict[str, Any]) -> tuple[str, ...]:

@@ -73,9 +73,10 @@ def test_nulls_everywhere_are_tolerated() -> None:
 
 
 def test_wrong_types_do_not_crash() -> None:
+    assert parse(json.dumps({"BackendState": 7})) == (None, ["input-status-unusable"])
     text = json.dumps(
         {
-            "BackendState": 7,
+            "BackendState": "Running",
             "Self": [],
             "Peer": {"k": "not a peer", "j": {"Online": "yes"}},
             "Health": [1, "x"],
@@ -84,7 +85,7 @@ def test_wrong_types_do_not_crash() -> None:
     )
     status, problems = parse(text)
     assert problems == [] and status is not None
-    assert status.backend_state is None
+    assert status.self_known is False and status.health == (("x", 1),)
     assert status.peers[0].online is None
 
 
@@ -172,13 +173,13 @@ def test_login_link_is_noted_not_kept() -> None:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("100.88.12.34  laptop  first.last@  macOS  -\n", "input-status-plain-text"),
         ("apiVersion: v1\nkind: Config\nclusters: []\n", "input-wrong-box"),
         ('{"apiVersion": "v1", "clusters": [], "users": []}', "input-wrong-box"),
         ("error: You must be logged in to the server (Unauthorized)\n", "input-wrong-box"),
-        ('{"BackendState": "Running", "Self": {', "input-status-truncated"),
-        ('{"BackendState": "Running", "Self": {"HostName": "lap', "input-status-truncated"),
+        ('{"BackendState": "Runn', "input-status-truncated"),
         ('{"BackendState": "Running",, "x": 1}', "input-status-invalid-json"),
+        ('{"BackendState": null, "Self": null, "Peer": null}', "input-status-unusable"),
+        ('{"Self": {"HostName": "laptop"}, "Peer": {}}', "input-status-unusable"),
         ('{"hello": "world"}', "input-status-unrecognised"),
         ("just some words\n", "input-status-unrecognised"),
         ("[" * 100_000 + "]" * 100_000, "input-status-unrecognised"),
@@ -190,13 +191,43 @@ def test_unusable_texts(text: str, problem: str) -> None:
     assert status is None and problems == [problem]
 
 
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ('{"BackendState": "Running", "Self": {', {"backend_state": "Running"}),
+        (
+            '{"BackendState": "NeedsLogin", "AuthURL": "https://login.tailscale.com/a/1", "Sel',
+            {"backend_state": "NeedsLogin", "auth_url_waiting": True},
+        ),
+        (
+            '{\n  "BackendState": "Running",\n  ...\n  "Self": {"HostName": "lap"},\n}',
+            {"backend_state": "Running", "self_host_name": "lap"},
+        ),
+    ],
+)
+def test_a_trimmed_or_cut_status_is_read_as_far_as_it_goes(
+    text: str, read: dict[str, object]
+) -> None:
+    status, problems = parse(text)
+    assert status is not None and problems == ["input-status-incomplete"]
+    assert {key: getattr(status, key) for key in read} == read
+    assert status.peers_known is False  # what was lost may hold the control plane
+
+
+def test_the_plain_table_shows_only_that_tailscale_runs() -> None:
+    status, problems = parse("100.88.12.34  laptop  first.last@  macOS  -\n")
+    assert status is not None and status.form == "text"
+    assert [s.kind for s in status.signals] == ["daemon-ok"]
+    assert problems == ["input-status-plain-text"]
+
+
 def test_truncated_json_names_the_last_line() -> None:
     lines = (GOOD / "tailscale-status.json").read_text().splitlines()[:30]
     box, _ = open_box(TAILSCALE_STATUS, "\n".join(lines))
     assert box is not None
     _, problems = parse_status(box)
-    assert problems[0].line == 30
-    assert "stops at line 30" in problems[0].message
+    assert problems[0].id == "input-status-incomplete" and problems[0].line == 30
+    assert "cut off after line 30" in problems[0].message
 
 
 def test_peer_lines_with_many_peers(status_with: Callable[..., str]) -> None:
