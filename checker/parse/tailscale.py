@@ -40,6 +40,8 @@ _TEXT_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "daemon-unreachable",
         re.compile(
             r"failed to connect to local (?:tailscaled|Tailscale service|Tailscale daemon)"
+            # The macOS app's CLI when the app (its network extension) does not run.
+            r"|The Tailscale (?:CLI|GUI) failed to start"
             r"|tailscaled\.sock: connect: (?:no such file|connection refused)",
             re.I,
         ),

@@ -189,3 +189,84 @@ def test_a_layer_whose_field_is_null_never_passes(nulled: set[str]) -> None:
     statuses = layer_status(report)
     for field in nulled:
         assert statuses[FIELDS[field]] != "passed", (field, statuses)
+
+
+# --- every client's messages ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "finding"),
+    [
+        (  # Linux with systemd
+            "failed to connect to local tailscaled; it doesn't appear to be running "
+            "(sudo systemctl start tailscaled ?)",
+            "tailscale",
+            "tailscale-daemon-unreachable",
+        ),
+        (  # Linux without systemd (OpenWrt, Alpine, containers)
+            "failed to connect to local tailscaled; it doesn't appear to be running",
+            "tailscale",
+            "tailscale-daemon-unreachable",
+        ),
+        (  # Windows
+            "failed to connect to local tailscaled process; is the Tailscale service running?",
+            "tailscale",
+            "tailscale-daemon-unreachable",
+        ),
+        (  # macOS
+            "failed to connect to local Tailscale service; is Tailscale running?",
+            "tailscale",
+            "tailscale-daemon-unreachable",
+        ),
+        (  # FreeBSD before v1.90, and after
+            "failed to connect to local tailscaled process (is it running?); got: dial unix "
+            "/var/run/tailscale/tailscaled.sock: connect: no such file or directory",
+            "tailscale",
+            "tailscale-daemon-unreachable",
+        ),
+        (
+            "Failed to connect to local Tailscale daemon for /localapi/v0/status; not running? "
+            "Error: dial unix /var/run/tailscale/tailscaled.sock: connect: no such file or "
+            "directory",
+            "tailscale",
+            "tailscale-daemon-unreachable",
+        ),
+        (  # the macOS app's CLI
+            "The Tailscale CLI failed to start: Failed to load preferences.",
+            "tailscale",
+            "tailscale-daemon-unreachable",
+        ),
+        (  # Windows: the service answers, its backend never started
+            "failed to connect to local tailscaled (which appears to be running as "
+            "tailscaled.exe, pid 4321). Got error: 503 Service Unavailable: no backend",
+            "tailscale",
+            "tailscale-daemon-unreachable",
+        ),
+        ("Access denied: status access denied", "tailscale", "tailscale-access-denied"),
+        ("Tailscale is stopped.", "tailscale", "tailscale-stopped"),
+        ("Logged out.\nLog in at: https://login.tailscale.com/a/abc123", "account",
+         "account-logged-out"),
+        ("backend error: invalid key: unable to validate API key", "account",
+         "account-auth-key-invalid"),
+        ("\nTo authenticate, visit:\n\n\thttps://login.tailscale.com/a/abc123\n", "account",
+         "account-logged-out"),
+        ("Machine is not yet approved by tailnet admin.", "device", "device-awaiting-approval"),
+        (
+            "# Health check:\n#     - this node is locked out; it will not have connectivity "
+            "until it is signed. For more info, see https://tailscale.com/s/locked-out\n",
+            "device",
+            "device-locked-out",
+        ),
+        ("zsh: command not found: tailscale", "tailscale", "tailscale-not-installed"),
+        (
+            "tailscale : The term 'tailscale' is not recognized as the name of a cmdlet, "
+            "function, script file, or operable program.",
+            "tailscale",
+            "tailscale-not-installed",
+        ),
+    ],
+)
+def test_every_clients_message(run: Run, text: str, verdict: str, finding: str) -> None:
+    report = run(tailscale_status=text)
+    assert report.verdict == verdict, [f.id for f in report.findings]
+    assert finding in [f.id for f in report.findings]
