@@ -57,6 +57,9 @@ _BOLD = re.compile(r"^(\s*)\*\*(.+?)\*\*\s*$")
 # UTF-8 read as Windows-1252: "â€œ" for a curly quote, "Ã©" for an é.
 _MOJIBAKE = re.compile(r"[\u00c2-\u00f4][\x80-\xbf\u0152-\u2122]{1,3}")
 _CURLY_QUOTES = "\u201c\u201d\u2018\u2019"
+# Changes made to the text on its way (not text around it): undone, not set aside.
+MISDECODED, CURLY = "text a Windows code page mis-decoded", "curly quotes"
+UNDONE = frozenset({MISDECODED, CURLY})
 _CURLY = str.maketrans(dict(zip(_CURLY_QUOTES, "\"\"''", strict=True)))
 
 
@@ -101,10 +104,10 @@ def tidy(box: Box) -> Tidied:
             repaired = _undo_mojibake(line)
             if repaired != line:
                 line = repaired
-                note("text mis-decoded by a Windows code page", number)
+                note(MISDECODED, number)
         if any(c in line for c in _CURLY_QUOTES):
             line = line.translate(_CURLY)
-            note("curly quotes", number)
+            note(CURLY, number)
         if _COMMAND_LINE.match(line) or _BARE_COMMAND.match(line):
             commands.append(number)
             line = ""
@@ -120,15 +123,25 @@ def tidy(box: Box) -> Tidied:
     tidied = Box(box.source, "\n".join(lines), tuple(lines), tuple(commands))
     first = min(n for numbers in done.values() for n in numbers)
     order = sorted(done.items(), key=lambda item: item[1][0])
-    parts = ", ".join(f"{what} ({_lines(numbers)})" for what, numbers in order)
-    repair = Problem(
-        "input-repaired",
-        f"Expected only the command's output, found more around it: the checker set aside "
-        f"{parts} and read the rest.",
-        box.source,
-        first,
-    )
-    return Tidied(tidied, (repair,))
+    aside = ", ".join(f"{what} ({_lines(n)})" for what, n in order if what not in UNDONE)
+    undone = ", ".join(f"{what} ({_lines(n)})" for what, n in order if what in UNDONE)
+    if aside and undone:
+        message = (
+            "Expected only the command's output as it printed it, found more around it and "
+            f"text changed on the way: the checker set aside {aside}, undid {undone} and "
+            "read the rest."
+        )
+    elif aside:
+        message = (
+            "Expected only the command's output, found more around it: the checker set "
+            f"aside {aside} and read the rest."
+        )
+    else:
+        message = (
+            "Expected the command's output as it printed it, found text changed on the way: "
+            f"the checker undid {undone} and read it."
+        )
+    return Tidied(tidied, (Problem("input-repaired", message, box.source, first),))
 
 
 def _dedent(lines: list[str], done: dict[str, list[int]]) -> list[str]:

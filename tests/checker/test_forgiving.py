@@ -91,7 +91,8 @@ def test_text_mis_decoded_by_a_windows_code_page_is_read_again() -> None:
     mangled = "Get \u00e2\u20ac\u0153https://x.example/key\u00e2\u20ac\u009d: no such host"
     lines, _, note = tidied(KUBECTL_OUTPUT, mangled)
     assert lines == ('Get "https://x.example/key": no such host',)
-    assert note is not None and "mis-decoded by a Windows code page" in note
+    assert note is not None
+    assert "the checker undid text a Windows code page mis-decoded (line" in note
 
 
 def test_a_status_trimmed_with_dots_is_read_as_far_as_it_goes(run: Run) -> None:
