@@ -226,12 +226,12 @@ class Organisation:
 # Checks on single values, beyond their type.
 # Role ids become page addresses (connect/<id>/) and `--role` values.
 ROLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# A CSS colour, and nothing that could end the declaration it is put in.
-CSS_COLOUR = re.compile(r"^[#(),.%\w\s-]+$")
+# A hex colour: the build measures its contrast (site_build/colours.py).
+HEX_COLOUR = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 _CHECKS: dict[tuple[type, str], tuple[re.Pattern[str], str]] = {
     **{
-        (Colours, name): (CSS_COLOUR, "a CSS colour such as #d73f3f")
+        (Colours, name): (HEX_COLOUR, "a hex colour such as #c53030")
         for name in ("primary", "primary_dark", "accent", "on_primary")
     },
     (About, "site_url"): (URL, "an http(s):// address"),

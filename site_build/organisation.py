@@ -17,10 +17,15 @@ one guide page per role; `generated_files` are the files that exist in no folder
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
 from typing import Any
 
+import material as material_templates  # type: ignore[import-untyped]
+
 from checker.organisation import Colours, Organisation
-from site_build.base import BuildError
+from site_build.base import REPO, BuildError
+from site_build.colours import DARK_PAGE, check_contrast
 
 # The nav entry that stands for "one guide page per role".
 ROLE_PAGES_NAV_ENTRY = "connect/*.md"
@@ -36,6 +41,7 @@ def configure(config: Any, organisation: Organisation) -> None:
             "organisation.site_url: missing; expected the address the site is published at "
             "(Material's instant navigation and the sitemap need it)"
         )
+    check_contrast(org.colors)
     config.site_name = org.site_name
     config.site_description = org.site_description
     # `mkdocs serve` points site_url at its own address before building; keep that, or
@@ -56,6 +62,22 @@ def configure(config: Any, organisation: Organisation) -> None:
             )
     if PALETTE_CSS not in config.extra_css:
         config.extra_css.insert(0, PALETTE_CSS)
+    config.theme["favicon"] = favicon_data_url(config.theme.get("favicon"))
+
+
+def favicon_data_url(favicon: str | None) -> str:
+    """The favicon as a data: URL. Material's `navigation.tracking` rewrites the address
+    as the reader scrolls, and Chromium fetches the favicon again at each change: a
+    favicon in the page costs no request, so the checker page sends none after it is
+    ready, whatever the reader does."""
+    if favicon and favicon.startswith("data:"):
+        return favicon
+    material = Path(material_templates.__file__).parent
+    path = REPO / "docs" / favicon if favicon and (REPO / "docs" / favicon).is_file() else (
+        material / "templates" / "assets" / "images" / "favicon.png"
+    )
+    kind = "image/svg+xml" if path.suffix == ".svg" else "image/png"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 def generated_files(organisation: Organisation) -> dict[str, str]:
@@ -71,32 +93,34 @@ def role_page_source(role_id: str) -> str:
 
 
 def palette_css(colours: Colours) -> str:
-    """Material's colour variables for `primary: custom` and `accent: custom`."""
-    primary, dark, accent = colours.primary, colours.primary_dark, colours.accent
-    on_primary = colours.on_primary
+    """Material's colour variables for `primary: custom` and `accent: custom`; the
+    build stops here if a colour is too faint for text (site_build/colours.py)."""
+    c = check_contrast(colours)
     return f"""\
 /* Generated from the organisation file by site_build/organisation.py: edit the colours there. */
 [data-md-color-primary="custom"] {{
-  --md-primary-fg-color: {primary};
-  --md-primary-fg-color--light: color-mix(in srgb, {primary} 75%, #ffffff);
-  --md-primary-fg-color--dark: {dark};
-  --md-primary-bg-color: {on_primary};
-  --md-primary-bg-color--light: color-mix(in srgb, {on_primary} 70%, transparent);
+  --md-primary-fg-color: {c.primary};
+  --md-primary-fg-color--light: {c.primary_light};
+  --md-primary-fg-color--dark: {c.primary_dark};
+  --md-primary-bg-color: {c.on_primary};
+  --md-primary-bg-color--light: {c.on_primary}b3;
 }}
 [data-md-color-accent="custom"] {{
-  --md-accent-fg-color: {accent};
-  --md-accent-fg-color--transparent: color-mix(in srgb, {accent} 10%, transparent);
+  --md-accent-fg-color: {c.accent};
+  --md-accent-fg-color--transparent: {c.accent}1a;
   --md-accent-bg-color: #ffffff;
   --md-accent-bg-color--light: #ffffffb3;
 }}
 /* On the dark scheme a dark accent would vanish and the brand colour is too dim for
-   body text links, so both are lightened versions of the primary colour there. */
+   text, so links, hovered links and buttons take lighter shades of the primary colour. */
 [data-md-color-scheme="slate"][data-md-color-primary="custom"] {{
-  --md-typeset-a-color: color-mix(in srgb, {primary} 70%, #ffffff);
+  --md-typeset-a-color: {c.dark_link};
 }}
 [data-md-color-scheme="slate"][data-md-color-accent="custom"] {{
-  --md-accent-fg-color: color-mix(in srgb, {primary} 55%, #ffffff);
-  --md-accent-fg-color--transparent: color-mix(in srgb, {primary} 10%, transparent);
+  --md-accent-fg-color: {c.dark_accent};
+  --md-accent-fg-color--transparent: {c.primary}1a;
+  --md-accent-bg-color: {DARK_PAGE};
+  --md-accent-bg-color--light: {DARK_PAGE}b3;
 }}
 """
 

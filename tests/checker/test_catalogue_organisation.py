@@ -171,7 +171,7 @@ MINIMAL = ORG_HEAD + "roles: {r: {title: R, sign_in: s, tailnets: [t]}}\n"
         (("{name: X}", "{name: X, site_ulr: y}"), "organisation.site_ulr: not a key"),
         (("roles: {r:", "roles: {R r:"), "roles.R r: expected a role id of lower-case"),
         (("{name: X}", "{name: X, colors: {primary: 'red; }'}}"),
-         "organisation.colors.primary: expected a CSS colour"),
+         "organisation.colors.primary: expected a hex colour"),
         (("{name: X}", "{name: X, site_url: docs.example.org}"),
          "organisation.site_url: expected an http(s):// address"),
         (("{name: X}", "{name: X, colors: [red]}"),
