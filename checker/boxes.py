@@ -19,6 +19,7 @@ class InputBox:
     field: str  # the request key, and the CLI option's destination
     name: str  # what people call it: "tailscale status --json"
     code: bool  # whether the name is a command (shown as code)
+    wanted: str  # how a sentence asks for it: "paste your kubeconfig"
 
     @property
     def label(self) -> str:
@@ -37,8 +38,16 @@ class InputBox:
 
 
 BOXES = (
-    InputBox(TAILSCALE_STATUS, "tailscale_status", "tailscale status --json", code=True),
-    InputBox(KUBECONFIG, "kubeconfig", "kubeconfig", code=False),
-    InputBox(KUBECTL_OUTPUT, "kubectl_output", "kubectl output", code=False),
+    InputBox(
+        TAILSCALE_STATUS,
+        "tailscale_status",
+        "tailscale status --json",
+        code=True,
+        wanted="the output of tailscale status --json",
+    ),
+    InputBox(KUBECONFIG, "kubeconfig", "kubeconfig", code=False, wanted="your kubeconfig"),
+    InputBox(
+        KUBECTL_OUTPUT, "kubectl_output", "kubectl output", code=False, wanted="what kubectl says"
+    ),
 )
 BOX = {box.id: box for box in BOXES}

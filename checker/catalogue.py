@@ -38,6 +38,7 @@ class Check:
     symptom: str
     fix: str
     step: str
+    texts: tuple[str, ...] = ()  # the tools' own messages for it, as they print them
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def catalogue_from_data(data: Mapping[str, Any]) -> Catalogue:
             symptom=str(d["symptom"]),
             fix=str(d["fix"]),
             step=str(d.get("step") or ""),
+            texts=tuple(str(t) for t in d.get("texts") or ()),
         )
         if check.id in checks:
             raise CatalogueError(f"catalogue.yml: check {check.id} is listed twice")

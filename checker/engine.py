@@ -269,7 +269,7 @@ def build_report(
     return Report(
         verdict=verdict,
         headline=headline,
-        title=title_of(verdict, checked.layers, stamp.catalogue),
+        title=title_of(verdict, checked.layers, stamp.catalogue, pasted.states),
         role=role_id,
         tailnets=reader.expected_tailnets,
         now=iso(ctx.now),

@@ -129,14 +129,34 @@ _SYMBOLS = {PASSED: "\u2713", FAILED: "\u2717", WARNING: "!", NOT_CHECKED: "\u20
 _ASCII = {PASSED: "ok", FAILED: "XX", WARNING: "!!", NOT_CHECKED: "--"}
 
 
-def title_of(verdict: str, layers: tuple[LayerResult, ...], catalogue: Catalogue) -> str:
-    """The verdict in a few words, for the page's heading."""
-    if verdict == OK:
-        warned = any(layer.status == WARNING for layer in layers)
-        return "Every layer passed, with warnings" if warned else "Every layer passed"
+def title_of(
+    verdict: str,
+    layers: tuple[LayerResult, ...],
+    catalogue: Catalogue,
+    inputs: Mapping[str, str] | None = None,
+) -> str:
+    """The verdict in a few words, for the page's heading: never "passed" for a layer
+    that was not checked."""
     if verdict == INPUT:
         return "The checker cannot use what was pasted"
-    return f"Fails at: {catalogue.layer(verdict).title}"
+    if verdict != OK:
+        return f"Fails at: {catalogue.layer(verdict).title}"
+    warned = ", with warnings" if any(layer.status == WARNING for layer in layers) else ""
+    unchecked = sum(1 for layer in layers if layer.status == NOT_CHECKED)
+    if not unchecked:
+        return f"Every layer passed{warned}"
+    checked = len(layers) - unchecked
+    missing = [BOX[b].wanted for b, state in (inputs or {}).items() if state == "not given"]
+    more = (
+        f"paste {_join(missing)} to check {unchecked} more"
+        if missing
+        else f"{unchecked} could not be checked from what was pasted"
+    )
+    return f"No problem in the {checked} layer{'s' if checked != 1 else ''} checked{warned}; {more}"
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def where_of(source: str | None, line: int | None, has_evidence: bool) -> str | None:

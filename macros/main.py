@@ -31,6 +31,8 @@ from checker.catalogue import (
 )
 from checker.organisation import Organisation, Role
 from checker.text import MAX_CHARS
+from macros.access_path import svg as drawing
+from macros.examples import examples
 
 CATALOGUE = "checker/catalogue.yml"
 # The guide steps: written once, rendered into every role's guide.
@@ -89,6 +91,21 @@ def catalogue_sections(step_ids: set[str]) -> tuple[list[dict[str, Any]], list[d
     return layers, input_checks
 
 
+def error_messages() -> list[dict[str, str]]:
+    """Every message a tool prints that the checker recognises, with its check."""
+    catalogue = load_catalogue()
+    found = []
+    for check in catalogue.checks.values():
+        for text in check.texts:
+            anchor = "message-" + re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+            found.append({"text": text, "check": check.id, "anchor": anchor,
+                          "layer": catalogue.layer(check.layer).title})  # fmt: skip
+    anchors = [m["anchor"] for m in found]
+    if len(set(anchors)) != len(anchors):
+        raise ValueError(f"{CATALOGUE}: two messages make the same anchor: {sorted(anchors)}")
+    return found
+
+
 def define_env(env: Any) -> None:
     organisation = env.conf["extra"].get("organisation")
     if not isinstance(organisation, Organisation):
@@ -117,8 +134,17 @@ def define_env(env: Any) -> None:
             "input_checks": input_checks,
             # The most text a box takes: the page refuses more before it reaches the box.
             "max_chars": MAX_CHARS,
+            # The tools' own messages, each with the check it belongs to.
+            "error_messages": error_messages(),
+            # The checker page's examples, made from the test cases and checked now.
+            "examples": examples(organisation),
         }
     )
+
+    @env.macro
+    def access_path(role: Role | None = None) -> str:
+        """The access path as a picture, for `role` (the first role when None)."""
+        return drawing(organisation, role or roles[0], env.page.url if env.page else "")
 
     @env.macro
     def box_attributes(box_id: str) -> str:

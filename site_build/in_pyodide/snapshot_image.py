@@ -36,10 +36,14 @@ from warm_up import sample_requests
 
 # The command line and `python -m checker` are not part of the page.
 NOT_IN_THE_PAGE = {"checker.cli", "checker.__main__"}
-# Codecs the checker's dependencies name by string (asn1crypto decodes BMPString and
-# UniversalString as UTF-16/32-BE and names as IDNA; a pasted text may carry a BOM):
-# looked up once here, they are in the codec registry's memory, not in files.
-CODECS = ("utf-8-sig", "utf-16", "utf-16-be", "utf-16-le", "utf-32", "utf-32-be", "idna")
+# Codecs named by string (asn1crypto decodes BMPString and UniversalString as
+# UTF-16/32-BE and names as IDNA; a pasted text may carry a BOM; the forgiving reader
+# undoes UTF-8 read as Windows-1252): looked up once here, they are in the codec
+# registry's memory, not in files, so no paste makes the page fetch the standard
+# library after it is ready.
+CODECS = (
+    "utf-8-sig", "utf-16", "utf-16-be", "utf-16-le", "utf-32", "utf-32-be", "idna", "cp1252",
+)  # fmt: skip
 
 
 def sample_reports() -> str:

@@ -121,6 +121,18 @@ def test_the_checkers_scripts_name_no_url(site_dir: Path) -> None:
         assert not re.search(r"[a-z]+://", script.read_text(encoding="utf-8")), script
 
 
+def test_the_pages_scripts_build_nodes_not_html(site_dir: Path) -> None:
+    # What a report quotes was pasted: it is set as text, into nodes made with DOM APIs.
+    scripts = sorted((site_dir / "assets" / "checker").glob("*.js"))
+    scripts += sorted((site_dir / "assets" / "javascripts").glob("*.js"))
+    own = [s for s in scripts if not s.name.startswith("bundle.")]
+    assert len(own) >= 8
+    for script in own:
+        source = script.read_text(encoding="utf-8")
+        html = re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", source)
+        assert not html, script
+
+
 def test_the_lock_lists_exactly_the_shipped_wheels(site_dir: Path) -> None:
     shipped = site_dir / "assets" / "pyodide"
     lock = json.loads((shipped / "pyodide-lock.json").read_text(encoding="utf-8"))

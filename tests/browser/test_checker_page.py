@@ -50,12 +50,17 @@ def corpus_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Pa
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url))
+    context.on("request", lambda r: fetched.append(r.url))
     open_checker(page, site_url)
     assert any(url.endswith(".bin.gz") for url in fetched) == snapshot
     assert any(url.endswith("/python_stdlib.zip") for url in fetched) != snapshot
+    ready = len(fetched)
     yield page
     context.close()
+    # Whatever the corpus pasted, nothing was fetched once the page was ready (a module
+    # or codec the boot had not loaded would fetch the standard library).
+    if after := [url for url in fetched[ready:] if not url.startswith(("data:", "blob:"))]:
+        pytest.fail(f"requested after the page was ready, while checking the corpus: {after}")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -73,7 +78,13 @@ def test_page_gives_the_clis_verdict(case: Case, corpus_page: Page) -> None:
     assert shown.state == "done", shown.text
     assert shown.verdict == expected["verdict"]
     assert shown.layers == [(layer["id"], layer["status"]) for layer in expected["layers"]]
-    assert shown.findings == [finding["id"] for finding in expected["findings"]]
+    # The page leads with the input's findings, then the failing hop's, then the rest.
+    def rank(finding: dict[str, Any]) -> int:
+        layer = finding["layer"]
+        return 0 if layer == "input" else 1 if layer == expected["verdict"] else 2
+
+    order = sorted(expected["findings"], key=rank)
+    assert shown.findings == [finding["id"] for finding in order]
     # The page shows the report's own words: its title and each layer's status word.
     assert shown.title == expected["title"]
     assert shown.status_words == [layer["status_text"] for layer in expected["layers"]]
@@ -103,25 +114,68 @@ def recorded(context: BrowserContext, site_url: str) -> Iterator[dict[str, list[
     yield seen
 
 
+def network(urls: list[str]) -> list[str]:
+    """The requests that could carry something away: not data: or blob: URLs."""
+    return [url for url in urls if not url.startswith(("data:", "blob:"))]
+
+
 def test_every_request_stays_on_the_site_and_checking_makes_none(
     page: Page, site_url: str, recorded: dict[str, list[Any]]
 ) -> None:
     open_checker(page, site_url)
     booted = len(recorded["requests"])
+    # Whatever the reader does once the page is ready, nothing is requested:
+    # pasting and typing,
     page.fill('[data-checker-input="tailscale-status"]', STAFF_ALL_GOOD.text("tailscale_status"))
     page.fill('[data-checker-input="kubeconfig"]', STAFF_ALL_GOOD.text("kubeconfig"))
     page.select_option('[data-checker-input="role"]', STAFF_ALL_GOOD.role)
     shown = wait_for_report(page)
-
     assert shown.state == "done"
+    page.type('[data-checker-input="kubectl-output"]', "Error from server (Forbidden)", delay=5)
+    wait_for_report(page)
+    # the examples, a finding's evidence, the summary and its copy button,
+    for example in page.locator("[data-checker-example]").all():
+        example.click()
+        wait_for_report(page)
+    page.click("[data-finding] .checker-finding__evidence:not([disabled])")
+    page.click(".checker-summary summary")
+    page.click('[data-slot="copy"]')
+    page.wait_for_selector('[data-slot="copied"]:not(:empty)')
+    # the OS tabs, the palette, and scrolling (Material rewrites the address as the
+    # reader scrolls, which made Chromium fetch the favicon again: it is in the page now).
+    page.click(".tabbed-labels label:nth-child(2)")
+    page.click("form[data-md-component=palette] label:not([hidden])")
+    for _ in range(15):
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(30)
+    # and the page's own links: the table of contents, "See the report", a heading's ¶
+    # (Material's instant navigation fetched the page again on the first of these).
+    page.locator("a.md-nav__link[href$='#report']:visible").first.click()
+    page.click("[data-checker-overview] a[href='#report']")
+    assert page.evaluate("() => document.activeElement.id") == "report"
+    page.locator("h2 a.headerlink").first.click()
+    page.wait_for_timeout(500)
+    assert page.url.startswith(site_url + "checker/#")
+
     assert recorded["blocked"] == []
-    assert all(url.startswith(site_url) for url in recorded["requests"]), recorded["requests"]
+    assert all(url.startswith(site_url) for url in network(recorded["requests"]))
     # The boot fetched the runtime from the site itself (so the recording sees the worker).
     assert any(url.endswith("/assets/pyodide/pyodide.asm.wasm") for url in recorded["requests"])
-    # Chromium fetches the tab's icon whenever it gets round to it: not the page's doing.
-    icon = page.eval_on_selector("link[rel=icon]", "link => link.href")
-    assert [url for url in recorded["requests"][booted:] if url != icon] == []
+    assert network(recorded["requests"][booted:]) == []
     assert [m.text for m in recorded["console"] if is_csp_violation(m)] == []
+
+
+def test_once_ready_it_works_offline(
+    page: Page, context: BrowserContext, site_url: str, recorded: dict[str, list[Any]]
+) -> None:
+    open_checker(page, site_url)
+    context.set_offline(True)
+    for case in (STAFF_ALL_GOOD, CORPUS["personal-tailnet"], CORPUS["forbidden-rbac"]):
+        shown = check(page, texts(case), case.role, now=case.now, tailnets=case.tailnets)
+        assert (shown.state, shown.verdict) == ("done", cli_report(case)["verdict"])
+    page.click("[data-checker-example=awaiting-approval]")
+    assert wait_for_report(page).verdict == "device"
+    assert recorded["blocked"] == []
 
 
 def test_storage_stays_empty(page: Page, context: BrowserContext, site_url: str) -> None:

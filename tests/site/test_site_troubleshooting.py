@@ -100,3 +100,27 @@ def test_guides_and_troubleshooting_link_to_the_checker(site_dir: Path, address:
     depth = address.count("/")
     assert "../" * depth + "checker/" in hrefs(article(page(site_dir, address)))
     assert (site_dir / "checker" / "index.html").is_file()
+
+
+def test_every_message_the_checker_knows_is_its_own_search_entry(site_dir: Path) -> None:
+    """The built search index has one entry per tool message, titled with the message
+    as the tool prints it, at an anchor whose text links to the check it belongs to."""
+    import json
+
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = {
+        doc["location"].split("#", 1)[1]: doc
+        for doc in index["docs"]
+        if doc["location"].startswith(TROUBLESHOOTING + "#message-")
+    }
+    messages = [(check["id"], t) for check in CHECKS for t in check.get("texts", ())]
+    assert len(messages) >= 60
+    assert len(entries) == len(messages)
+    html = page(site_dir, TROUBLESHOOTING)
+    titles = {text(doc["title"]) for doc in entries.values()}
+    for _, message in messages:
+        assert text(message) in titles, message
+    for anchor in entries:
+        entry = rf'<h3 id="{re.escape(anchor)}">.*?</h3>\s*<p>[^<]*<a href="#([^"]+)"'
+        link = re.search(entry, html, re.S)
+        assert link and link.group(1) in {c["id"] for c in CHECKS}, anchor

@@ -16,6 +16,12 @@ const DEBOUNCE_MS = 150;
 const WHOLE_TEXT = new Set(["insertFromPaste", "insertFromPasteAsQuotation", "insertFromDrop"]);
 const SITE_ROOT = new URL("../../", import.meta.url);
 
+// What was pasted, and the role, for the life of this document only: Material's instant
+// navigation keeps the document, so a reader who follows a guide link from the report
+// and comes back finds the boxes as they left them. A reload forgets it, as the page
+// promises; nothing is stored.
+const memory = { texts: new Map(), role: "" };
+
 // The page's words: <template data-checker-templates> holds one [data-message] per
 // message, with {placeholders}, and one [data-step] per boot step, in order.
 function wordsOf(templates) {
@@ -37,6 +43,7 @@ function wordsOf(templates) {
       return number < 0 ? null : [number, fillIn(steps[number][1], values)];
     },
     stepCount: steps.length - 1,
+    pathLabel: messages.get("path-label") ?? "",
   };
 }
 
@@ -59,6 +66,13 @@ export function mount(report) {
   // the box, where laying out millions of lines would freeze the tab.
   const maxChars = Number(report.dataset.checkerMaxChars) || 2_000_000;
   const status = report.querySelector("[data-checker-status]");
+  // One short sentence a check for screen readers: the verdict, not the whole report.
+  const announce = report.querySelector("[data-checker-announce]");
+  // In an attribute, not a <script type="application/json">: instant navigation
+  // re-inserts the scripts of a page it swaps in, and the policy blocks inline ones.
+  const examples = JSON.parse(
+    page.querySelector("[data-checker-examples]")?.dataset.checkerExamples || "[]",
+  );
   // A line near the top of the page repeats the status, since the report is far below.
   const overview = page.querySelector("[data-checker-overview]");
   const bar = document.createElement("progress");
@@ -75,6 +89,9 @@ export function mount(report) {
   let latest = 0;
   let ready = false;
   let fileProblem = null;
+  let shownKey = null; // the request whose report is shown
+  let example = null; // the example in the boxes, until the reader changes one
+  let toReport = false; // an example was chosen: its report takes focus once drawn
 
   const setState = (state) => {
     report.dataset.checkerState = state;
@@ -102,7 +119,8 @@ export function mount(report) {
       // Tests pin the clock and the expected tailnets (the CLI's --now and --tailnet)
       // with these attributes; readers never see or set them.
       tailnets: JSON.parse(report.dataset.checkerTailnets || "[]"),
-      now: report.dataset.checkerNow || null,
+      // An example is checked at the time its case was captured, so it never rots.
+      now: report.dataset.checkerNow || example?.now || null,
       // The organisation data the CLI reads too, rendered into the page at build time
       // (an attribute, not a <script> element: instant navigation re-runs scripts).
       organisation: JSON.parse(report.dataset.checkerOrganisation || "{}"),
@@ -126,22 +144,32 @@ export function mount(report) {
       return;
     }
     const req = request();
+    const key = JSON.stringify(req);
     if (boxes.every(({ field }) => req[field] === null)) {
       output.replaceChildren();
+      shownKey = null;
       delete report.dataset.checkerVerdict;
       setState("ready");
       showStatus(words.say("ready"), words.say("ready-overview"));
+      return;
+    }
+    if (key === shownKey && output.childElementCount) {
+      delete output.dataset.stale;
+      report.dataset.checkerVerdict = report.dataset.checkerShownVerdict;
+      setState("done");
       return;
     }
     setState("checking");
     try {
       // Tests shorten the run's time limit with this attribute; readers never set it.
       const timeout = Number(report.dataset.checkerRunTimeout) || undefined;
-      const response = JSON.parse(await run(JSON.stringify(req), timeout));
+      const response = JSON.parse(await run(key, timeout));
       if (id !== latest || !report.isConnected) return;
       render(response);
+      shownKey = key;
       delete output.dataset.stale;
       report.dataset.checkerVerdict = response.verdict;
+      report.dataset.checkerShownVerdict = response.verdict;
       setState("done");
     } catch (error) {
       if (id !== latest || !report.isConnected) return;
@@ -150,6 +178,7 @@ export function mount(report) {
   }
 
   function showError(message) {
+    shownKey = null;
     output.replaceChildren();
     delete output.dataset.stale;
     delete report.dataset.checkerVerdict;
@@ -159,6 +188,11 @@ export function mount(report) {
 
   function schedule(delay = DEBOUNCE_MS) {
     clearTimeout(timer);
+    if (!fileProblem && JSON.stringify(request()) === shownKey) {
+      // Nothing changed (the reader left a box, chose the same role): no check, no redraw.
+      report.dataset.checkerVerdict = report.dataset.checkerShownVerdict;
+      return;
+    }
     invalidate();
     // Before the runtime is ready, the check runs once it is (see below).
     if (ready) {
@@ -173,9 +207,25 @@ export function mount(report) {
     link.href = "#report";
     link.textContent = words.say("see-report");
     overview?.replaceChildren(`${response.title}. `, link);
+    // Said once a check: a title equal to the last one is told apart by a trailing
+    // no-break space, or screen readers would stay silent.
+    announce.textContent =
+      announce.textContent === response.title ? `${response.title}\u00a0` : response.title;
+    // Where focus was in the report, it stays: on the same finding's button, else on
+    // the failing hop, never on the page's body.
+    const focused = output.contains(document.activeElement) ? document.activeElement : null;
+    const again = focused?.closest("[data-finding]")?.dataset.finding;
+    const notice = example
+      ? [Object.assign(document.createElement("p"), {
+          className: "checker-example-notice",
+          textContent: words.say("example", { label: example.label }),
+        })]
+      : [];
     output.replaceChildren(
+      ...notice,
       ...renderReport(response, templates, {
         siteLink: (path) => new URL(path, SITE_ROOT).href,
+        words,
         onEvidence: (finding) => {
           const box = boxes.find(({ id }) => id === finding.source);
           if (box) selectLine(box.input, finding.line);
@@ -190,6 +240,28 @@ export function mount(report) {
         },
       }),
     );
+    if (focused || toReport) {
+      const same = again && output.querySelector(`[data-finding="${CSS.escape(again)}"] button`);
+      (same || output.querySelector("[data-checker-focus]") || output.querySelector("[data-verdict]"))
+        ?.focus();
+    }
+    toReport = false;
+  }
+
+  function remember() {
+    for (const { id, input } of boxes) memory.texts.set(id, input.value);
+    memory.role = role.value;
+  }
+
+  function showExample(chosen) {
+    for (const { field, input } of boxes) input.value = chosen.texts[field] ?? "";
+    role.value = chosen.role;
+    fileProblem = null;
+    example = chosen;
+    // A chosen example is read, not typed into: its failing hop (or verdict) takes focus.
+    toReport = true;
+    remember();
+    schedule(0);
   }
 
   // --- input: paste, type, open or drop a file ----------------------------------------
@@ -198,6 +270,9 @@ export function mount(report) {
     listen(box, page, {
       typed: (whole) => {
         fileProblem = null;
+        example = null;
+        toReport = false;
+        remember();
         schedule(whole ? 0 : DEBOUNCE_MS);
       },
       left: () => schedule(),
@@ -206,7 +281,19 @@ export function mount(report) {
       maxChars,
     });
   }
-  role.addEventListener("change", () => schedule(0));
+  role.addEventListener("change", () => {
+    remember();
+    schedule(0);
+  });
+  for (const button of page.querySelectorAll("[data-checker-example]")) {
+    const chosen = examples.find(({ id }) => id === button.dataset.checkerExample);
+    if (chosen) button.addEventListener("click", () => showExample(chosen));
+  }
+  // The boxes as the reader left them, when they come back to the page.
+  if (boxes.every(({ input }) => !input.value) && [...memory.texts.values()].some(Boolean)) {
+    for (const { id, input } of boxes) input.value = memory.texts.get(id) ?? "";
+    role.value = memory.role;
+  }
 
   function sizes(box, length) {
     return { box: box.name, size: Math.round(length / 1024), max: Math.round(maxChars / 1024) };
@@ -226,6 +313,8 @@ export function mount(report) {
     }
     box.input.value = await file.text();
     fileProblem = null;
+    example = null;
+    remember();
     schedule(0);
   }
 
@@ -271,6 +360,8 @@ function listen(box, page, { typed, left, opened, tooLong, maxChars }) {
   });
   const container = input.closest("[data-checker-box]") || input;
   const picker = page.querySelector(`[data-checker-file="${box.id}"]`);
+  // A button a keyboard reaches opens the file picker, which is hidden.
+  page.querySelector(`[data-checker-pick="${box.id}"]`)?.addEventListener("click", () => picker?.click());
   picker?.addEventListener("change", () => {
     if (picker.files.length) opened(picker.files[0]);
     picker.value = "";

@@ -53,10 +53,15 @@ function verdictLine(report, templates) {
   return line;
 }
 
-function layerList(report, templates) {
+// The report as the access path: one hop a layer, in the order a connection passes
+// them, each with its status; the first that fails is marked (and can take focus).
+function layerList(report, templates, { siteLink, words }) {
   const list = part(templates, "layers");
+  list.dataset.checkerPath = "";
+  list.setAttribute("aria-label", words.pathLabel);
   const item = slot(list, "layer");
   item.remove();
+  const failing = report.layers.find((layer) => layer.status === "failed");
   for (const layer of report.layers) {
     const entry = item.cloneNode(true);
     entry.removeAttribute("data-slot");
@@ -65,6 +70,14 @@ function layerList(report, templates) {
     entry.dataset.status = layer.status;
     fill(entry, "title", layer.title);
     fill(entry, "status", layer.status_text);
+    const link = slot(entry, "link");
+    link.removeAttribute("data-slot");
+    link.href = siteLink(`troubleshooting/#${layer.id}`);
+    if (layer === failing) {
+      entry.classList.add("checker-layer--first-failure");
+      link.setAttribute("aria-current", "step");
+      link.dataset.checkerFocus = "";
+    }
     list.append(entry);
   }
   return list;
@@ -108,15 +121,19 @@ function summaryBlock(report, templates, { copy }) {
   return block;
 }
 
-// The report as nodes: verdict, the layers, each finding, the summary to share.
+// The report as nodes: verdict, the path of layers, each finding, the summary to share.
 // `siteLink(path)` makes a site address absolute; `onEvidence(finding)` is called
 // when the reader asks to see a finding's line in its box; `copy(text)` copies the
 // summary and resolves to the words that say how that went.
+// Findings come below the path: what is wrong with the input first, then those of
+// the failing hop, then the rest (warnings of the hops before it) as the report has them.
 export function renderReport(report, templates, actions) {
+  const rank = (finding) => (finding.layer === "input" ? 0 : finding.layer === report.verdict ? 1 : 2);
+  const findings = [...report.findings].sort((a, b) => rank(a) - rank(b));
   return [
     verdictLine(report, templates),
-    layerList(report, templates),
-    ...report.findings.map((finding) => findingBlock(finding, templates, actions)),
+    layerList(report, templates, actions),
+    ...findings.map((finding) => findingBlock(finding, templates, actions)),
     summaryBlock(report, templates, actions),
   ];
 }
