@@ -73,8 +73,10 @@ def favicon_data_url(favicon: str | None) -> str:
     if favicon and favicon.startswith("data:"):
         return favicon
     material = Path(material_templates.__file__).parent
-    path = REPO / "docs" / favicon if favicon and (REPO / "docs" / favicon).is_file() else (
-        material / "templates" / "assets" / "images" / "favicon.png"
+    path = (
+        REPO / "docs" / favicon
+        if favicon and (REPO / "docs" / favicon).is_file()
+        else (material / "templates" / "assets" / "images" / "favicon.png")
     )
     kind = "image/svg+xml" if path.suffix == ".svg" else "image/png"
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
