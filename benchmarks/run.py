@@ -31,7 +31,14 @@ them. It reports median / min / max:
 - CPython: benchmarks/cpython.py's diagnose times for the same inputs;
 - build: `mkdocs build` of the site and of the same docs with CHECKER_ASSETS=off,
   with the build caches in .cache/ as they are (a rebuild), and once the bytecode
-  compile step alone without its cache.
+  compile step alone without its cache;
+- the network (--profiles): the same site through a link shaped in the server
+  (benchmarks/link.py: one shared line per profile, latency per request, gzip and
+  caching as GitHub Pages does them), for each profile bare Pyodide, the normal
+  boot and the snapshot boot side by side, cold, in the rotated order, with the
+  bytes that crossed the link; and a repeat visit in the same browser context,
+  within max-age (600 s) and after it (the server then sends max-age=0, as a copy
+  older than ten minutes is: the browser revalidates each file).
 
 When the built site ships a Pyodide memory snapshot (issue 6: its
 snapshot-manifest.json), a second site is built with CHECKER_SNAPSHOT=off: "checker
@@ -39,7 +46,9 @@ cold" and the guide page are measured on that one, "checker cold (snapshot)" on 
 default one.
 
 It prints a table, writes JSON to benchmarks/results/<time>.json (and --json PATH)
-and ends with `first-verdict/bare ratio: X.XX`. Timings from a shared machine are
+and ends with `first-verdict/bare ratio: X.XX`, `snapshot first-verdict/bare ratio:
+X.XX` and, when the 10 Mbit/s profile ran, `network first-verdict/bare ratio
+(10 Mbit/s): X.XX` (the page as shipped, with its snapshot). Timings from a shared machine are
 noisy: compare numbers measured in one run, never across days. This is not a test
 and fails on no number; it fails when a page gives another verdict than CPython or
 a guide page loads any of Pyodide.
@@ -49,13 +58,16 @@ from __future__ import annotations
 
 import argparse
 import functools
+import io
 import json
+import lzma
 import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -77,6 +89,7 @@ from conftest import (  # noqa: E402
     SiteServer,
 )
 from cpython import NOW, Scenario, scenarios  # noqa: E402
+from link import PROFILES, Link, Profile, shaped  # noqa: E402
 from playwright.sync_api import Browser, Page, Request, sync_playwright  # noqa: E402
 from support import build_site, organisation_data  # noqa: E402
 
@@ -149,12 +162,15 @@ SET_BOXES = """([texts, role, now]) => {
 }"""
 
 # One input event on the kubeconfig box, as a paste ("insertFromPaste") or a keystroke
-# ("insertText") sends it. Returns the event's time.
+# ("insertText") sends it. Returns the event's time. The page checks only a request
+# that changed, so each time the text gains or loses a trailing space (the same
+# kubeconfig to YAML, another request to the page).
 INPUT = """(inputType) => {
   window.__timeline.length = 0;
+  const box = document.querySelector('[data-checker-input="kubeconfig"]');
+  box.value = box.value.endsWith(" ") ? box.value.slice(0, -1) : box.value + " ";
   const at = performance.now();
-  document.querySelector('[data-checker-input="kubeconfig"]')
-    .dispatchEvent(new InputEvent("input", { bubbles: true, inputType }));
+  box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType }));
   return at;
 }"""
 
@@ -297,13 +313,22 @@ def bytecode_compile_time(site: Path, work: Path) -> float | None:
 
 
 def bare_site(site: Path, dest: Path) -> Path:
-    """benchmarks/bare/ beside a copy of the site's runtime files, lock and bytecode stdlib."""
+    """benchmarks/bare/ beside Pyodide as npm ships it, and the site's lock."""
     shutil.copytree(BENCHMARKS / "bare", dest)
     runtime = dest / "pyodide"
-    for name in (*RUNTIME_FILES, LOCK_NAME, BYTECODE_STDLIB):
-        if (site / SITE_SUBDIR / name).is_file():
-            (runtime / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(site / SITE_SUBDIR / name, runtime / name)
+    runtime.mkdir(exist_ok=True)
+    for name in RUNTIME_FILES:
+        shutil.copyfile(REPO / "node_modules" / "pyodide" / name, runtime / name)
+    shutil.copyfile(site / SITE_SUBDIR / LOCK_NAME, runtime / LOCK_NAME)
+    # The reference row: the same page started with the site's bytecode standard library.
+    bytecode = site / SITE_SUBDIR / "bytecode"
+    manifest = json.loads((bytecode / "manifest.json").read_text(encoding="utf-8"))
+    archive = bytecode / manifest["archive"]["file_name"]
+    with tarfile.open(fileobj=io.BytesIO(lzma.decompress(archive.read_bytes()))) as tar:
+        member = tar.extractfile(manifest["stdlib"]["file_name"])
+        assert member is not None
+        (runtime / BYTECODE_STDLIB).parent.mkdir(parents=True, exist_ok=True)
+        (runtime / BYTECODE_STDLIB).write_bytes(member.read())
     return dest
 
 
@@ -375,7 +400,12 @@ def paste_and_wait(page: Page, scenario: Scenario, expected: str) -> list[Record
 
 
 def checker_cold(
-    browser: Browser, url: str, scenario: Scenario, expected: str, seen: dict[str, Any]
+    browser: Browser,
+    url: str,
+    scenario: Scenario,
+    expected: str,
+    seen: dict[str, Any],
+    query: str = "",
 ) -> dict[str, float]:
     """Navigate, paste at once, and time ready and the first verdict."""
     context = browser.new_context(viewport=VIEWPORT)
@@ -384,7 +414,7 @@ def checker_cold(
         page.add_init_script(TIMELINE)
         requests: list[Request] = []
         page.on("requestfinished", lambda request: requests.append(request))
-        page.goto(url + CHECKER_PAGE, wait_until="domcontentloaded")
+        page.goto(url + CHECKER_PAGE + query, wait_until="domcontentloaded")
         if page.get_attribute(REPORT, "data-checker-state") != "booting":
             raise BenchmarkError("the checker was ready before its boxes were filled")
         records = paste_and_wait(page, scenario, expected)
@@ -443,7 +473,7 @@ def from_guide(
 
 
 def guide_bytes(browser: Browser, url: str) -> dict[str, Any]:
-    """What a guide page loads, asserting that it is no part of the checker but mount.js."""
+    """What a guide page loads, asserting that it loads none of the checker's Python."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -452,7 +482,8 @@ def guide_bytes(browser: Browser, url: str) -> dict[str, Any]:
         page.goto(url + GUIDE_PAGE, wait_until="networkidle")
         seen = transferred(requests, "/" + SITE_SUBDIR + "/")
         checker = [u for u, _ in seen["files"] if "/assets/checker/" in u and u.endswith(".js")]
-        started = [u for u in checker if not u.endswith("/mount.js")]
+        # On every page: mount.js (starts nothing) and worker-policy.js (how workers start).
+        started = [u for u in checker if not u.endswith(("/mount.js", "/worker-policy.js"))]
         if seen["pyodide"] or started:
             raise BenchmarkError(
                 f"the guide page {GUIDE_PAGE} loaded the checker: {started}, "
@@ -521,6 +552,134 @@ def warm(
         return results
     finally:
         context.close()
+
+
+# --- the network ---------------------------------------------------------------------------
+
+
+def over_link(link: Link, load: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """A load, and the bytes that crossed the link meanwhile (headers and bodies)."""
+    before = link.sent
+    timings = load()
+    return {**timings, "link_bytes": float(link.sent - before)}
+
+
+def repeat_visit(
+    browser: Browser, url: str, scenario: Scenario, expected: str, link: Link
+) -> dict[str, float]:
+    """Load the checker page, then again in the same context: the second load's times."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        for visit in (1, 2):
+            page = context.new_page()
+            page.add_init_script(TIMELINE)
+            before = link.sent
+            page.goto(url + CHECKER_PAGE, wait_until="domcontentloaded")
+            records = paste_and_wait(page, scenario, expected)
+            if visit == 2:
+                page.wait_for_load_state("networkidle")
+                return {
+                    "ready": first_at(records, lambda r: r[2] != "booting"),
+                    "first_verdict": first_at(records, lambda r: r[2] == "done"),
+                    "link_bytes": float(link.sent - before),
+                }
+            page.wait_for_load_state("networkidle")
+            page.close()
+        raise AssertionError("unreachable")
+    finally:
+        context.close()
+
+
+def network(
+    browser: Browser,
+    www: Path,
+    paths: dict[str, str],
+    profile: Profile,
+    runs: int,
+    scenario: Scenario,
+    expected: str,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """Cold loads through one profile's link, rotated round by round: bare Pyodide, the
+    page made to boot the normal way and from its memory image (?checker-boot=), and
+    the page as shipped (which chooses); then repeat visits of the page as shipped."""
+    shipped = paths.get("snapshot", paths["normal"])
+    with shaped(www, profile) as (base, link):
+
+        def page(query: str = "") -> Callable[[], dict[str, float]]:
+            return lambda: checker_cold(browser, base + shipped, scenario, expected, {}, query)
+
+        loads: dict[str, Callable[[], dict[str, float]]] = {
+            "bare": lambda: bare_cold(browser, base + paths["bare"], {}),
+            "checker": page("?checker-boot=normal"),
+        }
+        if "snapshot" in paths:
+            loads["snapshot"] = page("?checker-boot=snapshot")
+            loads["shipped"] = page()
+        samples: dict[str, list[dict[str, float]]] = {name: [] for name in loads}
+        for i in range(runs):
+            names = list(loads)
+            for name in names[i % len(names) :] + names[: i % len(names)]:
+                samples[name].append(over_link(link, loads[name]))
+            last = {n: samples[n][-1] for n in loads}
+            times = {n: t.get("first_verdict", t.get("python", 0.0)) for n, t in last.items()}
+            log(
+                f"  {profile.name}, round {i + 1}/{runs}: "
+                + ", ".join(f"{n} {ms:,.0f} ms" for n, ms in times.items())
+            )
+        within = [
+            repeat_visit(browser, base + shipped, scenario, expected, link) for _ in range(runs)
+        ]
+    with shaped(www, profile, max_age=0) as (base, link):
+        after = [
+            repeat_visit(browser, base + shipped, scenario, expected, link) for _ in range(runs)
+        ]
+    result = cold_summary(samples)
+    for name, runs_of in samples.items():
+        result[name]["link_bytes"] = summary([r["link_bytes"] for r in runs_of])
+    result["repeat_within_max_age"] = {k: summary([r[k] for r in within]) for k in within[0]}
+    result["repeat_after_max_age"] = {k: summary([r[k] for r in after]) for k in after[0]}
+    result["profile"] = {
+        "name": profile.name,
+        "mbit_per_s": profile.mbit_per_s,
+        "latency_ms": profile.latency_ms,
+        "gzip": profile.gzip,
+    }
+    return result
+
+
+def network_rows(results: dict[str, Any]) -> Iterator[tuple[str, ...]]:
+    def ms(s: dict[str, Any]) -> tuple[str, ...]:
+        return (*(f"{s[k]:,.0f} ms" for k in ("median", "min", "max")), str(s["n"]))
+
+    def mb(s: dict[str, Any]) -> tuple[str, ...]:
+        return (*(f"{s[k] / 1e6:,.2f} MB" for k in ("median", "min", "max")), str(s["n"]))
+
+    for net in results.get("network", {}).values():
+        name = net["profile"]["name"]
+        yield (f"[{name}] bare Pyodide: 1+1", *ms(net["bare"]["python"]))
+        yield (f"[{name}] bare Pyodide: bytes on the link", *mb(net["bare"]["link_bytes"]))
+        for boot, label in (
+            ("checker", "normal boot"),
+            ("snapshot", "snapshot boot"),
+            ("shipped", "the page as shipped (it chooses)"),
+        ):
+            if boot not in net:
+                continue
+            yield (f"[{name}] {label}: first verdict", *ms(net[boot]["first_verdict"]))
+            ratio = net[boot]["ratio_to_bare"]
+            yield (
+                f"[{name}] {label}: first verdict / bare",
+                *(f"{ratio[k]:.2f}" for k in ("median", "min", "max")),
+                str(ratio["n"]),
+            )
+            yield (f"[{name}] {label}: bytes on the link", *mb(net[boot]["link_bytes"]))
+        for visit, label in (
+            ("repeat_within_max_age", "second visit within 10 min"),
+            ("repeat_after_max_age", "second visit after 10 min"),
+        ):
+            yield (f"[{name}] {label}: first verdict", *ms(net[visit]["first_verdict"]))
+            yield (f"[{name}] {label}: bytes on the link", *mb(net[visit]["link_bytes"]))
 
 
 # --- CPython -----------------------------------------------------------------------------
@@ -641,6 +800,15 @@ def print_table(results: dict[str, Any]) -> None:
     for name, total, pyodide in byte_rows(results):
         print(f"{name:<{width}}  {total:>12} {pyodide:>10}")
     print("(a guide page loads 0 bytes of Pyodide: asserted)\n")
+    if results.get("network"):
+        table = list(network_rows(results))
+        width = max(len(r[0]) for r in table)
+        title = "network (shaped in the server)"
+        print(f"{title:<{width}}  {'median':>12} {'min':>10} {'max':>10} {'n':>3}")
+        for name, *values in table:
+            median, low, high, n = [*values, "", "", "", ""][:4]
+            print(f"{name:<{width}}  {median:>12} {low:>10} {high:>10} {n:>3}")
+        print()
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -654,9 +822,23 @@ def main() -> int:
         "--hover-ms", type=int, default=300, help="rest on the checker link (default 300)"
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--profiles",
+        default="10mbit,2mbit",
+        help=f"shaped links to measure too, comma-separated, of {', '.join(PROFILES)}; "
+        "'' for none (default 10mbit,2mbit)",
+    )
+    parser.add_argument(
+        "--network-runs", type=int, default=3, help="cold loads of each, per link (default 3)"
+    )
     args = parser.parse_args()
-    if args.runs < 1 or args.build_runs < 1 or args.hover_ms < 0:
-        parser.error("--runs and --build-runs must be at least 1, --hover-ms at least 0")
+    if args.runs < 1 or args.build_runs < 1 or args.hover_ms < 0 or args.network_runs < 1:
+        parser.error(
+            "--runs, --build-runs and --network-runs must be at least 1, --hover-ms at least 0"
+        )
+    profiles = [p for p in args.profiles.split(",") if p]
+    if unknown := [p for p in profiles if p not in PROFILES]:
+        parser.error(f"unknown profile {unknown[0]}: expected one of {', '.join(PROFILES)}")
     if not CHROMIUM.is_file():
         parser.error(f"expected Chromium at {CHROMIUM} (apt-get install chromium, or CHROMIUM=...)")
 
@@ -732,6 +914,17 @@ def main() -> int:
             )
             log("Bytes of a guide page ...")
             results["bytes"]["guide"] = guide_bytes(browser, checker_url)
+
+            paths = {"bare": "bare/", "normal": checker_url.removeprefix(base_url)}
+            if snapshot:
+                paths["snapshot"] = urls["default"].removeprefix(base_url)
+            results["network"] = {}
+            for key in profiles:
+                log(f"Through a link of {PROFILES[key].name} ...")
+                results["network"][key] = network(
+                    browser, www, paths, PROFILES[key], args.network_runs,
+                    typical, verdicts[0], log,
+                )  # fmt: skip
             browser.close()
 
     log("CPython ...")
@@ -751,6 +944,13 @@ def main() -> int:
     if snapshot:
         snapshot_ratio = cold["snapshot"]["ratio_to_bare"]["median"]
         print(f"snapshot first-verdict/bare ratio: {snapshot_ratio:.2f}")
+    if "10mbit" in results["network"]:
+        net = results["network"]["10mbit"]
+        shipped = net.get("shipped", net["checker"])
+        print(
+            f"network first-verdict/bare ratio (10 Mbit/s): "
+            f"{shipped['ratio_to_bare']['median']:.2f}"
+        )
     return 0
 
 

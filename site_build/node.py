@@ -75,10 +75,12 @@ class NodeStep:
         runtime: Path,
         assets: Path,
         prepare: Callable[[Path], None] | None = None,
+        finish: Callable[[Path], None] | None = None,
     ) -> Path:
         """The cache folder for `key`, made by running the maker if it is not there yet.
 
-        `prepare(work)` may put inputs into the folder before the maker runs.
+        `prepare(work)` may put inputs into the folder before the maker runs, and
+        `finish(work)` add to what it made (once, as it is cached with it).
         """
         cache = cache_root / self.cache
         entry = cache / key
@@ -97,6 +99,8 @@ class NodeStep:
             )  # fmt: skip
             if done.returncode != 0:
                 raise BuildError(f"Could not make the checker's {self.what}:\n{done.stderr}")
+            if finish is not None:
+                finish(work)
             (work / self.record).write_text(done.stdout, encoding="utf-8")
             try:
                 work.rename(entry)

@@ -4,12 +4,16 @@ After every build (`mkdocs build` and each rebuild of `mkdocs serve`) this write
 `assets/pyodide/` into the site directory:
 
 - the Pyodide runtime files, copied from `node_modules/pyodide` (`npm ci` installs the
-  exact version pinned in package.json);
+  exact version pinned in package.json) (site_build/bytecode.py adds the WebAssembly
+  with xz, for slow links);
 - a wheel of the `checker` package, built from this repository with hatchling;
 - the pure-Python wheels of the checker's dependencies, pinned in pyproject.toml and
   downloaded once with pip into `.cache/wheels/` so later builds work offline;
 - `pyodide-lock.json` listing exactly those wheels with their sha256, so that
-  `loadPackage("checker")` resolves everything from the site and nothing from a CDN.
+  `loadPackage("checker")` resolves everything from the site and nothing from a CDN;
+- `xz-decompress.mjs`: the xz decoder the page unpacks its downloads with (the npm
+  package `xz-decompress`, pinned in package.json: WebAssembly inside, MIT), as an ES
+  module a worker can import.
 
 `CHECKER_ASSETS=off` skips all of this (the pages are built as usual, but the
 checker page cannot start): benchmarks/run.py uses it to measure what this step
@@ -36,24 +40,55 @@ RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 LOCK_NAME = "pyodide-lock.json"
 
 
-def pyodide_dir(root: Path) -> Path:
-    """node_modules/pyodide, checked to hold the runtime at the version package.json pins."""
-    pinned = json.loads((root / "package.json").read_text(encoding="utf-8"))["dependencies"][
-        "pyodide"
-    ]
-    here = root / "node_modules" / "pyodide"
-    missing = [name for name in (*RUNTIME_FILES, LOCK_NAME) if not (here / name).is_file()]
+XZ_DECODER = "xz-decompress.mjs"
+XZ_PACKAGE_FILE = "dist/package/xz-decompress.js"
+
+
+def npm_package(root: Path, name: str, files: tuple[str, ...], what: str) -> Path:
+    """node_modules/<name>, checked to hold `files` at the version package.json pins."""
+    pinned = json.loads((root / "package.json").read_text(encoding="utf-8"))["dependencies"][name]
+    here = root / "node_modules" / name
+    missing = [file for file in files if not (here / file).is_file()]
     if missing:
         raise BuildError(
-            f"The checker page needs the Pyodide runtime from npm, but {here} lacks "
+            f"The checker page needs {what} from npm, but {here} lacks "
             f"{', '.join(missing)}: run `npm ci` in {root}."
         )
     installed = json.loads((here / "package.json").read_text(encoding="utf-8"))["version"]
     if installed != pinned:
         raise BuildError(
-            f"package.json pins pyodide {pinned} but node_modules has {installed}: run `npm ci`."
+            f"package.json pins {name} {pinned} but node_modules has {installed}: run `npm ci`."
         )
     return here
+
+
+def pyodide_dir(root: Path) -> Path:
+    """node_modules/pyodide, checked to hold the runtime at the version package.json pins."""
+    return npm_package(root, "pyodide", (*RUNTIME_FILES, LOCK_NAME), "the Pyodide runtime")
+
+
+def xz_decoder_module(root: Path) -> str:
+    """The pinned xz decoder (a UMD script) as an ES module.
+
+    It exports `xzDecoder()`, which evaluates the package anew each time: the package
+    decodes one stream at a time per copy, and the page decodes two downloads at once.
+    """
+    package = npm_package(root, "xz-decompress", (XZ_PACKAGE_FILE,), "its xz decoder")
+    version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
+    source = (package / XZ_PACKAGE_FILE).read_text(encoding="utf-8")
+    return (
+        f"// xz-decompress {version} (MIT), node_modules/xz-decompress/{XZ_PACKAGE_FILE},\n"
+        "// as an ES module (site_build/runtime.py): its UMD wrapper gets the CommonJS names\n"
+        "// it looks for, and ReadableStream is the global one. Each xzDecoder() is a copy of\n"
+        "// its own, with its own WebAssembly: one copy decodes one stream at a time.\n"
+        "export function xzDecoder() {\n"
+        "const module = { exports: {} };\n"
+        "const exports = module.exports;\n"
+        "const require = () => ({});\n"
+        f"{source}\n"
+        "return module.exports.XzReadableStream;\n"
+        "}\n"
+    )
 
 
 def pinned_dependencies(root: Path) -> list[tuple[str, str]]:
@@ -135,6 +170,7 @@ def build_assets(root: Path, site_dir: Path) -> Path:
     dest.mkdir(parents=True)
     for name in RUNTIME_FILES:
         shutil.copyfile(runtime / name, dest / name)
+    (dest / XZ_DECODER).write_text(xz_decoder_module(root), encoding="utf-8")
 
     wheels = [
         shutil.copy2(dependency_wheel(root / ".cache" / "wheels", name, version), dest)

@@ -45,9 +45,13 @@ STEP = NodeStep(
     maker="make_snapshot.mjs",
     files=(
         IN_PYODIDE / "snapshot_image.py",
+        IN_PYODIDE / "page_imports.py",
+        IN_PYODIDE / "stdlib_on_demand.py",
         IN_PYODIDE / "warm_up.py",
+        IN_PYODIDE / "sitecustomize.py",
         # The maker restores the image with the page's own code, to check it.
         REPO / "docs" / "assets" / "checker" / "snapshot.js",
+        REPO / "docs" / "assets" / "checker" / "files.js",
     ),
     cache="snapshot",
     record="image.json",

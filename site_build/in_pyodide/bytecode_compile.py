@@ -9,13 +9,18 @@ every page load compiled the ~170 standard modules that Pyodide's start-up and t
 checker import, and all of the checker, ruamel.yaml and asn1crypto: most of the time
 Python took to start. `compile_all` writes, into `out`:
 
-- `python_stdlib.zip`: Pyodide's standard library zip with every module imported here
-  (by Pyodide's start-up, by `import checker.api` and by a sample check) as bytecode in
-  place of its source; every other module stays source, so a rare import still works;
+- `python_stdlib.zip`: only the standard modules the page may import (Pyodide's
+  start-up, and page_imports.py: what the checker's sources import and a sample check
+  loads), as bytecode, and stdlib_on_demand.py, which fetches Pyodide's whole standard
+  library the first time anything else is imported. A third of the standard library's
+  bytes, which matters on a slow link;
 - for each wheel, `<wheel name>.zip`: the wheel with every module as bytecode, to be
   put on `sys.path` as it is (zipimport), not installed. Its RECORD, which lists the
   source files, is left out. The checker's also holds its catalogue already parsed
   (checker.catalogue.PARSED_NAME), which it reads instead of parsing the YAML.
+
+The zips are stored, not deflated: the build compresses them together
+(site_build/bytecode.py), far smaller than each file deflated on its own.
 
 The bytecode is "unchecked hash-based" (PEP 552): Python uses it without looking for
 the source. It sits where the source was (`module.pyc`), where zipimport looks first.
@@ -32,7 +37,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from warm_up import sample_requests
+from page_imports import import_everything
 
 
 def bytecode(source: bytes, name: str, work: Path) -> bytes:
@@ -52,31 +57,32 @@ def bytecode(source: bytes, name: str, work: Path) -> bytes:
 def rewrite(
     source_zip: Path,
     dest: Path,
-    compile_it: set[str] | None,
+    only: set[str] | None,
     work: Path,
     extra: dict[str, bytes] | None = None,
 ) -> int:
-    """Copy a zip, with the .py entries in `compile_it` (None: all) as .pyc, and `extra`.
+    """Copy a zip's modules as .pyc (those in `only`, or all), with `extra`, stored.
 
     Returns how many modules it compiled.
     """
     compiled = 0
     with zipfile.ZipFile(source_zip) as old, zipfile.ZipFile(dest, "w") as new:
         for info in old.infolist():
-            data = old.read(info)
             name = info.filename
-            if name.endswith(".dist-info/RECORD") and compile_it is None:
+            if only is not None and name not in only:
                 continue
-            if name.endswith(".py") and (compile_it is None or name in compile_it):
+            if name.endswith(".dist-info/RECORD"):
+                continue
+            data = old.read(info)
+            if name.endswith(".py"):
                 data = bytecode(data, f"{source_zip.name}/{name}", work)
                 name += "c"
                 compiled += 1
             entry = zipfile.ZipInfo(name, date_time=info.date_time)
             entry.external_attr = info.external_attr
-            new.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            new.writestr(entry, data, compress_type=zipfile.ZIP_STORED)
         for name, data in (extra or {}).items():
-            entry = zipfile.ZipInfo(name, date_time=info.date_time)
-            new.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            new.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
     return compiled
 
 
@@ -99,12 +105,9 @@ def compile_all(wheels: list[str], out: str) -> str:
     """Import and run the checker from the wheels, then write the bytecode zips into out."""
     out_dir = Path(out)
     sys.path[:0] = wheels
-    from checker.api import run
-
     # What the checker imports when it first runs is compiled too (asn1crypto, for
-    # one, is imported when a certificate is read).
-    for request in sample_requests():
-        run(request)
+    # one, is imported when a certificate is read), and what a rare path imports.
+    import_everything()
 
     stdlib = Path(os.__file__).parent
     if stdlib.suffix != ".zip":
@@ -115,10 +118,12 @@ def compile_all(wheels: list[str], out: str) -> str:
         for module in list(sys.modules.values())
         if (getattr(module, "__file__", None) or "").startswith(prefix)
     }
+    on_demand = Path(__file__).with_name("stdlib_on_demand.py")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         stdlib_zip = out_dir / "python_stdlib.zip"
-        files = {stdlib_zip.name: rewrite(stdlib, stdlib_zip, imported, work)}
+        fetcher = {"stdlib_on_demand.pyc": bytecode(on_demand.read_bytes(), on_demand.name, work)}
+        files = {stdlib_zip.name: rewrite(stdlib, stdlib_zip, imported, work, fetcher)}
         for wheel in map(Path, wheels):
             name = wheel.with_suffix(".zip").name
             files[name] = rewrite(wheel, out_dir / name, None, work, parsed_data(wheel))

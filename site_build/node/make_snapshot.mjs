@@ -8,8 +8,9 @@
 // lock); OUT_DIR holds what the page restores with besides the image: stdlib.zip (the
 // empty standard library) and site-packages.tar.gz (the lock's wheels, unpacked), and
 // receives image.bin.gz. The PYTHON_FILEs are this step's Python side (snapshot_image.py
-// and what it imports); SNAPSHOT_JS is the page's restore code, which restores the
-// image here too. Prints what the manifest needs as JSON. Offline: every fetch
+// and what it imports); SNAPSHOT_JS is the page's restore code (snapshot.js, and the
+// files.js it imports), which restores the image here too. Prints what the manifest
+// needs as JSON. Offline: every fetch
 // fails, everything comes from the three directories.
 //
 // The image: Pyodide after site-packages is in place and hooks/snapshot_image.py has
@@ -28,10 +29,12 @@ import { gunzipSync, gzipSync } from "node:zlib";
 const [runtime, assets, out] = process.argv.slice(2, 5).map((p) => path.resolve(p) + path.sep);
 const inputs = process.argv.slice(5);
 const pythonFiles = inputs.filter((file) => file.endsWith(".py"));
-const restoreCode = inputs.find((file) => file.endsWith(".js"));
-const { inflateInto, memoryOffset, restoring, untar, xorInto } = await import(
-  pathToFileURL(restoreCode).href
-);
+// Imported by Python as it starts (site-packages): compiles every module without its
+// docstrings, for the image only.
+const startup = pythonFiles.find((file) => path.basename(file) === "sitecustomize.py");
+const pageCode = (name) => pathToFileURL(inputs.find((file) => file.endsWith(`/${name}`))).href;
+const { inflateInto, memoryOffset, restoring, xorInto } = await import(pageCode("snapshot.js"));
+const { untar } = await import(pageCode("files.js"));
 
 globalThis.fetch = (resource) => {
   throw new Error(`the snapshot is made offline, but Pyodide fetched ${resource}`);
@@ -59,8 +62,12 @@ let base = null;
 const maker = await loadPyodide({
   ...common,
   // A fixed hash seed: the same inputs make the same image. (A restored image keeps
-  // the seed it was made with either way.)
-  env: { PYTHONHASHSEED: "0" },
+  // the seed it was made with either way.) No column ranges in the code's line tables
+  // (they are what draws the ^^^ under the failing part of a traceback line): they made
+  // some 450 kB of the gzipped image. The restored Python keeps both settings.
+  env: { PYTHONHASHSEED: "0", PYTHONNODEBUGRANGES: "1" },
+  fsInit: (FS, { sitePackages }) =>
+    FS.writeFile(`${sitePackages}/sitecustomize.py`, readFileSync(startup)),
   _makeSnapshot: true,
   createPyodideModule: async (settings) => {
     const { default: createPyodideModule } = await factory;
@@ -76,7 +83,7 @@ const maker = await loadPyodide({
 const sitePackages = maker.runPython("import site; site.getsitepackages()[0]");
 untar(new Uint8Array(gunzipSync(packedFiles)), sitePackages, maker.FS);
 maker.FS.mkdirTree("/snapshot");
-for (const file of pythonFiles) {
+for (const file of pythonFiles.filter((file) => file !== startup)) {
   maker.FS.writeFile(`/snapshot/${path.basename(file)}`, readFileSync(file));
 }
 const prepared = maker.runPython(`

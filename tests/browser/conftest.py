@@ -86,9 +86,15 @@ def served_site(folder: Path, env: dict[str, str] | None = None) -> Iterator[str
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where site_url's site is built: its files are in site/."""
+    return tmp_path_factory.mktemp("served")
+
+
+@pytest.fixture(scope="session")
+def site_url(site_folder: Path) -> Iterator[str]:
     """The site as published: the checker page boots from its memory image."""
-    with served_site(tmp_path_factory.mktemp("served")) as url:
+    with served_site(site_folder) as url:
         yield url
 
 

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from checker_page import BOOT_TIMEOUT_MS, REPORT, check, fill, open_checker, wait_for_report
 from playwright.sync_api import BrowserContext, Page, Route
@@ -28,7 +30,9 @@ def test_python_that_cannot_start_says_so(
     def missing(route: Route) -> None:
         route.fulfill(status=404, body="not found")
 
-    context.route("**/pyodide.asm.wasm", missing)
+    # Both forms of the WebAssembly: as Pyodide ships it (the memory image boot) and with
+    # xz (the normal boot, which the page falls back to).
+    context.route(re.compile(r".*/pyodide\.asm[^/]*\.wasm(\.xz)?$"), missing)
     page.goto(site_url + "checker/")
     page.wait_for_selector(f"{REPORT}[data-checker-state=error]", timeout=BOOT_TIMEOUT_MS)
     message = page.text_content("[data-checker-status]") or ""

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from checker_page import check, open_checker
 from playwright.sync_api import Browser, Page, Response, Route
-from support import Case, all_cases
+from support import REPO, Case, all_cases
+
+from benchmarks.link import PROFILES, shaped
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,8 +26,11 @@ CASE = next(case for case in all_cases() if case.path.name == "client-cert-expir
 IMAGE = "**/assets/pyodide/snapshot-*.bin.gz"
 MANIFEST = "**/assets/pyodide/snapshot-manifest.json"
 FALLBACK = "The checker starts Python without its snapshot: "
-# What the page may download to boot from the image, at most, against the normal boot.
-MOST_BYTES_AGAINST_NORMAL = 1.2
+# What the normal boot downloads, at most, against Pyodide as npm ships it (its
+# WebAssembly, standard library and JavaScript): the WebAssembly with xz, and only the
+# standard modules the page imports, as bytecode, with xz (site_build/bytecode.py).
+MOST_BYTES_AGAINST_STOCK = 0.4
+STOCK = ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs")
 
 
 def texts(case: Case) -> dict[str, str | None]:
@@ -76,7 +82,10 @@ def test_the_page_boots_from_the_image(page: Page, site_url: str, seen: Seen) ->
 
     assert seen.fallbacks == []
     manifest = manifest_of(page, site_url)
-    assert set(seen.files) == {
+    bytecode = page.request.get(site_url + "assets/pyodide/bytecode/manifest.json").json()
+    # What the image needs; what the worker reads to choose (and its xz decoder); and
+    # the WebAssembly with xz, which the page's <head> preloads for the normal boot.
+    booting = {
         "snapshot-manifest.json",
         "pyodide-lock.json",
         "pyodide.mjs",
@@ -86,21 +95,37 @@ def test_the_page_boots_from_the_image(page: Page, site_url: str, seen: Seen) ->
         manifest["site_packages"]["file_name"],
         manifest["stdlib"]["file_name"],
     }
-    assert sum(seen.files.values()) == manifest["boot_bytes"] + seen.files["snapshot-manifest.json"]
+    choosing = {"bytecode/manifest.json", "xz-decompress.mjs"}
+    preloaded = {f"bytecode/{bytecode['wasm']['file_name']}"}
+    assert set(seen.files) == booting | choosing | preloaded
+    shown = sum(seen.files[name] for name in booting) - seen.files["snapshot-manifest.json"]
+    assert shown == manifest["boot_bytes"]
 
 
-def test_the_image_costs_at_most_a_fifth_more_bytes_than_the_normal_boot(
-    browser: Browser, site_url: str, site_url_without_snapshot: str
+def test_the_normal_boot_downloads_a_fraction_of_stock_pyodide(
+    page: Page, site_url_without_snapshot: str, seen: Seen
 ) -> None:
-    downloaded = {}
-    for url in (site_url, site_url_without_snapshot):
+    boots_and_checks(page, site_url_without_snapshot)
+    stock = sum((REPO / "node_modules" / "pyodide" / name).stat().st_size for name in STOCK)
+    assert "pyodide.asm.wasm" not in seen.files and "python_stdlib.zip" not in seen.files
+    assert sum(seen.files.values()) <= MOST_BYTES_AGAINST_STOCK * stock
+
+
+def test_a_slow_link_gets_the_normal_boot(
+    browser: Browser, site_url: str, site_folder: Path
+) -> None:
+    """On 10 Mbit/s the image costs more time than it saves (benchmarks/README.md)."""
+    with shaped(site_folder / "site", PROFILES["10mbit"]) as (url, link):
         context = browser.new_context()
         page = context.new_page()
         seen = Seen(page)
-        open_checker(page, url)
+        boots_and_checks(page, url)
         context.close()
-        downloaded[url] = sum(seen.files.values())
-    assert downloaded[site_url] <= MOST_BYTES_AGAINST_NORMAL * downloaded[site_url_without_snapshot]
+    bytecode = json.loads((site_folder / "site/assets/pyodide/bytecode/manifest.json").read_text())
+    assert not [name for name in seen.files if name.endswith(".bin.gz")]
+    assert f"bytecode/{bytecode['archive']['file_name']}" in seen.files
+    assert seen.fallbacks == []  # chosen, not fallen back to
+    assert link.sent < 5_000_000
 
 
 def changed_manifest(change: Callable[[dict[str, Any]], None]) -> Callable[[Route], None]:
@@ -119,7 +144,7 @@ def test_a_missing_image_falls_back(page: Page, site_url: str, seen: Seen) -> No
 
     [reason] = seen.fallbacks
     assert reason.startswith("snapshot-") and ".bin.gz: 404" in reason
-    assert "python_stdlib.zip" in "".join(seen.files)
+    assert any(name.startswith("bytecode/python-") for name in seen.files)
 
 
 def test_a_corrupt_image_falls_back(page: Page, site_url: str, seen: Seen) -> None:
@@ -180,4 +205,4 @@ def test_a_browser_that_cannot_inflate_boots_the_normal_way(
     boots_and_checks(page, site_url)
 
     assert seen.fallbacks == ["this browser cannot inflate it (no DecompressionStream)"]
-    assert "snapshot-manifest.json" not in seen.files
+    assert not any(name.endswith(".bin.gz") for name in seen.files)

@@ -5,17 +5,19 @@
 //
 // REQUESTS_JSON: a file with a JSON list of request strings; stdout: {python, responses,
 // fetched_on_demand, imported_from_source}. `snapshot` restores the site's memory image
-// (snapshot_boot.mjs) instead of loading the wheels; fetched_on_demand lists what the
-// restored Python had to fetch because it was not in the image. `bytecode` boots the way
-// the page's worker does without an image: the standard library and the package zips
-// compiled at build time (hooks/pyodide_bytecode.py); imported_from_source lists the
-// modules it still had to compile.
+// (snapshot_boot.mjs) instead of loading the wheels. `bytecode` boots the way the page's
+// worker does without an image: the standard library and the package zips compiled at
+// build time (site_build/bytecode.py), unpacked from their archive with the site's own
+// xz decoder. For both, fetched_on_demand lists what Python had to fetch because the
+// boot lacked it (the whole standard library), and imported_from_source the modules it
+// had to compile.
 // Any attempt to fetch over the network fails the run: everything must be local.
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { restoreFromSite } from "./snapshot_boot.mjs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { answerSynchronousRequests, restoreFromSite } from "./snapshot_boot.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const runtime = path.join(repo, "node_modules", "pyodide") + path.sep;
@@ -36,23 +38,36 @@ let fetched = [];
 if (process.argv[4] === "snapshot") {
   ({ pyodide, fetched } = await restoreFromSite(process.argv[2], log));
 } else if (process.argv[4] === "bytecode") {
+  // The archive as the page unpacks it: with the site's xz decoder and files.js.
   const bytecode = path.join(assets, "bytecode") + path.sep;
   const manifest = JSON.parse(readFileSync(`${bytecode}manifest.json`, "utf-8"));
+  const { xzDecoder } = await import(pathToFileURL(`${assets}xz-decompress.mjs`).href);
+  const page = (name) => pathToFileURL(path.join(repo, "docs", "assets", "checker", name)).href;
+  const { tarMembers } = await import(page("files.js"));
+  const Decoder = xzDecoder();
+  const packed = new Blob([readFileSync(bytecode + manifest.archive.file_name)]).stream();
+  const tar = await new Response(new Decoder(packed)).arrayBuffer();
+  const files = tarMembers(new Uint8Array(tar));
+  const stdlib = path.join(mkdtempSync(path.join(tmpdir(), "bytecode-")), "python_stdlib.zip");
+  writeFileSync(stdlib, files.get(manifest.stdlib.file_name));
   const { loadPyodide } = await import(path.join(runtime, "pyodide.mjs"));
   pyodide = await loadPyodide({
     indexURL: runtime,
     lockFileURL: path.join(assets, "pyodide-lock.json"),
     packageBaseUrl: assets,
-    stdLibURL: bytecode + manifest.stdlib.file_name,
+    stdLibURL: stdlib,
     stdout: log,
     stderr: log,
   });
   pyodide.FS.mkdirTree("/checker-packages");
   const sysPath = pyodide.pyimport("sys").path;
   for (const { file_name } of manifest.packages) {
-    pyodide.FS.writeFile(`/checker-packages/${file_name}`, readFileSync(bytecode + file_name));
+    pyodide.FS.writeFile(`/checker-packages/${file_name}`, files.get(file_name));
     sysPath.append(`/checker-packages/${file_name}`);
   }
+  fetched = answerSynchronousRequests();
+  const onDemand = pathToFileURL(assets + manifest.stdlib.on_demand).href;
+  pyodide.pyimport("stdlib_on_demand").standard_library_on_demand(onDemand);
 } else {
   const { loadPyodide } = await import(path.join(runtime, "pyodide.mjs"));
   pyodide = await loadPyodide({

@@ -13,17 +13,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const runtime = path.join(repo, "node_modules", "pyodide") + path.sep;
 
-export async function restoreFromSite(siteDir, log) {
-  const assets = path.join(path.resolve(siteDir), "assets", "pyodide") + path.sep;
-  const manifest = JSON.parse(readFileSync(assets + "snapshot-manifest.json", "utf-8"));
-  const { inflateInto, restoring, untar } = await import(
-    pathToFileURL(path.join(repo, "docs", "assets", "checker", "snapshot.js")).href
-  );
-  const inflated = (made) => {
-    const bytes = new Uint8Array(made.raw_bytes);
-    return [bytes, inflateInto(bytes, new Response(readFileSync(assets + made.file_name)), made)];
-  };
-
+// A synchronous XMLHttpRequest (what stdlib_on_demand.py sends) answered from the
+// site's files; returns the list of what was asked for.
+export function answerSynchronousRequests() {
   const fetched = [];
   globalThis.XMLHttpRequest = class {
     open(method, url, async) {
@@ -37,6 +29,21 @@ export async function restoreFromSite(siteDir, log) {
       this.status = 200;
     }
   };
+  return fetched;
+}
+
+export async function restoreFromSite(siteDir, log) {
+  const assets = path.join(path.resolve(siteDir), "assets", "pyodide") + path.sep;
+  const manifest = JSON.parse(readFileSync(assets + "snapshot-manifest.json", "utf-8"));
+  const page = (name) => pathToFileURL(path.join(repo, "docs", "assets", "checker", name)).href;
+  const { inflateInto, restoring } = await import(page("snapshot.js"));
+  const { untar } = await import(page("files.js"));
+  const inflated = (made) => {
+    const bytes = new Uint8Array(made.raw_bytes);
+    return [bytes, inflateInto(bytes, new Response(readFileSync(assets + made.file_name)), made)];
+  };
+
+  const fetched = answerSynchronousRequests();
 
   const { loadPyodide } = await import(pathToFileURL(runtime + "pyodide.mjs").href);
   const factory = import(pathToFileURL(runtime + "pyodide.asm.mjs").href);
@@ -55,6 +62,6 @@ export async function restoreFromSite(siteDir, log) {
   await unpacked;
   untar(tar, manifest.site_packages.path, pyodide.FS);
   const onDemand = pathToFileURL(assets + manifest.stdlib.on_demand).href;
-  pyodide.pyimport("snapshot_image").standard_library_on_demand(onDemand);
+  pyodide.pyimport("stdlib_on_demand").standard_library_on_demand(onDemand);
   return { pyodide, fetched };
 }

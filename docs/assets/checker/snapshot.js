@@ -12,38 +12,38 @@
 //   without its long runs of zeros (the manifest lists these "holes");
 // - the file system is not in the image: site-packages comes as a tarball of exactly
 //   the files the image was made with (the lock's wheels, unpacked), and the standard
-//   library zip is an empty one (site_build/in_pyodide/snapshot_image.py fetches the real one if a
-//   module that is not in memory is ever imported).
+//   library zip is an empty one (site_build/in_pyodide/stdlib_on_demand.py fetches the
+//   real one if a module that is not in memory is ever imported).
 //
 // Every problem throws; worker.js then boots Python the normal way.
 //
-// The build uses `restoring`, `inflateInto` and `untar` too: it checks each image it
-// makes by restoring it this way under Node.js.
+// The build uses `restoring` and `inflateInto` too: it checks each image it makes by
+// restoring it this way under Node.js.
 
-const MANIFEST = "snapshot-manifest.json";
-const LOCK = "pyodide-lock.json";
+import { download, sha256, untar } from "./files.js";
+
+export const MANIFEST = "snapshot-manifest.json";
 const PAGE_BYTES = 65536;
-const TAR_BLOCK = 512;
 
-export async function bootFromSnapshot({ loadPyodide, version, runtime, progress, stderr, abort }) {
+// Why the image cannot be used with this page and lock, or null.
+export async function unusable(manifest, version, lock) {
   if (typeof DecompressionStream !== "function") {
-    throw new Error("this browser cannot inflate it (no DecompressionStream)");
+    return "this browser cannot inflate it (no DecompressionStream)";
   }
-  const [manifest, lock] = await Promise.all([
-    download(runtime, MANIFEST, { cache: "no-cache" }).then((response) => response.json()),
-    download(runtime, LOCK, { cache: "no-cache" }).then((response) => response.text()),
-  ]);
   if (manifest.pyodide !== version) {
-    throw new Error(`it is for Pyodide ${manifest.pyodide}, the page runs ${version}`);
+    return `it is for Pyodide ${manifest.pyodide}, the page runs ${version}`;
   }
   if ((await sha256(new TextEncoder().encode(lock))) !== manifest.lock_sha256) {
-    throw new Error(`it was made with other wheels than ${LOCK} lists`);
+    return "it was made with other wheels than pyodide-lock.json lists";
   }
+  return null;
+}
 
-  // Only now: parsing this big module would hold up the two small files above, and
-  // with them the start of the downloads below.
-  const factory = import(new URL("pyodide.asm.mjs", runtime).href);
-  factory.catch(() => {}); // reported where it is awaited
+// Boot from the image `manifest` describes (checked with `unusable` first); `factory`
+// is the import of pyodide.asm.mjs, `lock` the lock's text.
+export async function bootFromSnapshot({
+  loadPyodide, manifest, lock, factory, runtime, progress, stderr, abort,
+}) {
   const megabytes = Math.round(manifest.boot_bytes / 1e6);
   progress("download", { megabytes });
   // Pyodide takes the image's bytes before it starts its WebAssembly, but reads them
@@ -79,7 +79,7 @@ export async function bootFromSnapshot({ loadPyodide, version, runtime, progress
   progress("load");
   untar(tar, files.path, pyodide.FS);
   const onDemand = new URL(manifest.stdlib.on_demand, runtime).href;
-  pyodide.pyimport("snapshot_image").standard_library_on_demand(onDemand);
+  pyodide.pyimport("stdlib_on_demand").standard_library_on_demand(onDemand);
   progress("start");
   const run = pyodide.pyimport("checker.api").run;
   progress("ready");
@@ -173,42 +173,4 @@ export async function inflateInto(into, response, { file_name: name, sha256: exp
   while (next < skips.length - 1 && at === skips[next][0]) at += skips[next++][1];
   if ((await digest) !== expected) throw new Error(`${name}: not the sha256 the manifest says`);
   if (at !== into.length) throw new Error(`${name}: ${into.length - at} bytes missing`);
-}
-
-// Write the files of a tar archive (ustar: regular files and folders) under `dir`.
-export function untar(tar, dir, FS) {
-  const text = (at, length) =>
-    new TextDecoder().decode(tar.subarray(at, at + length)).replace(/\0.*$/s, "");
-  for (let at = 0; at + TAR_BLOCK <= tar.length && tar[at] !== 0; ) {
-    const name = [text(at + 345, 155), text(at, 100)].filter(Boolean).join("/");
-    const size = parseInt(text(at + 124, 12).trim() || "0", 8);
-    const type = String.fromCharCode(tar[at + 156]);
-    const path = `${dir}/${name}`.replace(/\/$/, "");
-    at += TAR_BLOCK;
-    if (type === "5") {
-      FS.mkdirTree(path);
-    } else if (type === "0" || type === "\0") {
-      FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
-      FS.writeFile(path, tar.subarray(at, at + size));
-    } else {
-      throw new Error(`${name}: a tar entry of type ${type}, expected a file or a folder`);
-    }
-    at += Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
-  }
-}
-
-async function download(runtime, name, options) {
-  let response;
-  try {
-    response = await fetch(new URL(name, runtime), options);
-  } catch (error) {
-    throw new Error(`${name}: ${error.message}`);
-  }
-  if (!response.ok) throw new Error(`${name}: ${response.status} ${response.statusText}`);
-  return response;
-}
-
-async function sha256(data) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -6,13 +6,22 @@
 // inconsistently, and anything it cannot find locally it would fetch from a CDN.
 
 import { loadPyodide, version } from "../pyodide/pyodide.mjs";
-import { bootFromSnapshot } from "./snapshot.js";
+import { xzDecoder } from "../pyodide/xz-decompress.mjs";
+import { decodedAndChecked, download, tarMembers } from "./files.js";
+import { bootFromSnapshot, MANIFEST as SNAPSHOT_MANIFEST, unusable } from "./snapshot.js";
 
 const RUNTIME = new URL("../pyodide/", import.meta.url).href;
 const BYTECODE = new URL("bytecode/", RUNTIME).href;
+const LOCK = "pyodide-lock.json";
 const PACKAGES_DIR = "/checker-packages";
-// What the normal boot downloads, for the page to say (the snapshot boot knows its own).
-const NORMAL_BOOT_MEGABYTES = 15;
+// Where Pyodide fetches its WebAssembly from (servingToPyodide answers it).
+const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
+// The memory image saves about half a second of start-up and costs about 2.5 MB more
+// than the normal boot: it pays on links faster than about 5 MB/s (40 Mbit/s), as
+// benchmarks/run.py measured on each kind of link (benchmarks/README.md).
+const SNAPSHOT_PAYS_BYTES_PER_MS = 5000;
+// "normal" or "snapshot" when a benchmark or test chose (client.js), else null.
+const CHOSEN = new URL(import.meta.url).searchParams.get("boot");
 
 // The boot steps, by name: "download", "load", "start", "ready". The page says each
 // in its own words (docs/checker.md), so only names and numbers are sent.
@@ -20,37 +29,107 @@ function progress(step, details = {}) {
   postMessage({ type: "progress", step, ...details });
 }
 
+// Which boot, then boot: the memory image when the site has one that fits and the
+// link is fast (or the image is in the browser's cache already), else the normal
+// boot, which downloads the fewest bytes. Nothing waits for the choice on a slow link:
+// the page's <head> has started the normal boot's biggest download, which its fetch
+// joins, and the link is busy with it meanwhile.
+async function start() {
+  const fresh = { cache: "no-cache" }; // these name the files: never an old copy
+  const [manifest, snapshot, lock] = await Promise.all([
+    download(BYTECODE, "manifest.json", fresh).then((response) => response.json()),
+    download(RUNTIME, SNAPSHOT_MANIFEST, fresh).then((response) => response.json(), () => null),
+    download(RUNTIME, LOCK, fresh).then((response) => response.text()),
+  ]);
+  // Only now: parsing this big module would hold up the three small files above, and
+  // with them the start of the downloads.
+  const factory = import(new URL("pyodide.asm.mjs", RUNTIME).href);
+  factory.catch(() => {}); // reported where it is awaited
+  const megabytes = Math.round((manifest.wasm.bytes + manifest.archive.bytes) / 1e6);
+  progress("download", { megabytes });
+  const why = snapshot ? await unusable(snapshot, version, lock) : "the site has none";
+  if (why) {
+    console.info(`The checker starts Python without its snapshot: ${why}`);
+  } else if (CHOSEN === "snapshot" || (CHOSEN !== "normal" && (await snapshotPays(snapshot, factory)))) {
+    try {
+      return await bootFromSnapshot({
+        loadPyodide, manifest: snapshot, lock, factory, runtime: RUNTIME, progress,
+        stderr: (text) => console.warn(text), abort: watchAbort(),
+      });  // prettier-ignore
+    } catch (error) {
+      console.warn(`The checker starts Python without its snapshot: ${error.message}`);
+    }
+  }
+  return boot(manifest, lock, factory);
+}
+
+// Whether the memory image is worth its bytes: it is cached already, or the link
+// brought pyodide.asm.mjs (which both boots load first) faster than the image pays.
+// A reader who asked to save data gets the boot that downloads least.
+async function snapshotPays(snapshot, factory) {
+  if (navigator.connection?.saveData) return false;
+  const image = new URL(snapshot.image.file_name, RUNTIME);
+  try {
+    const cached = await fetch(image, { cache: "only-if-cached", mode: "same-origin" });
+    await cached.body?.cancel();
+    if (cached.ok) return true;
+  } catch {
+    // not in the cache
+  }
+  await factory;
+  const [timing] = performance.getEntriesByName(new URL("pyodide.asm.mjs", RUNTIME).href);
+  // Cached or revalidated (a 304 brings headers only): nothing measured, so the lighter boot.
+  if (!timing || timing.transferSize < timing.encodedBodySize) return false;
+  const ms = Math.max(timing.responseEnd - timing.responseStart, 0.1);
+  return timing.encodedBodySize / ms >= SNAPSHOT_PAYS_BYTES_PER_MS;
+}
+
 // The normal boot. Pyodide ships its standard library as source and the wheels hold
 // source, and compiling it was most of the time Python took to start; the site build
-// compiles it instead (site_build/bytecode.py). So Python starts with the bytecode/
-// standard library, and the checker's packages are bytecode zips on sys.path: fetched
-// while Python starts, checked against bytecode/manifest.json, never installed.
-async function boot() {
-  progress("download", { megabytes: NORMAL_BOOT_MEGABYTES });
-  const packages = downloadPackages();
-  packages.catch(() => {}); // awaited below, after loadPyodide
+// compiles it instead, keeps only what the page imports, and packs it with xz
+// (site_build/bytecode.py), as it does the WebAssembly. Both download at once and are
+// unpacked as they arrive: the WebAssembly compiles while it downloads, Python starts
+// with the bytecode standard library, and the checker's packages are bytecode zips on
+// sys.path, never installed.
+async function boot(manifest, lock, factory) {
+  // Unpacked side by side as they arrive, each by its own decoder.
+  const wasm = unpackedWasm(download(BYTECODE, manifest.wasm.file_name), manifest);
+  const archive = unpackedArchive(download(BYTECODE, manifest.archive.file_name), manifest);
+  const member = async (name) => {
+    const found = (await archive).get(name);
+    if (!found) throw new Error(`${manifest.archive.file_name} has no ${name}`);
+    return found;
+  };
+  const stdlib = new URL(manifest.stdlib.file_name, BYTECODE).href;
   const abort = watchAbort();
-  const factory = import(new URL("pyodide.asm.mjs", RUNTIME).href);
-  factory.catch(() => {}); // reported by loadPyodide
-  const pyodide = await abort.race(
-    loadPyodide({
-      indexURL: RUNTIME,
-      lockFileURL: new URL("pyodide-lock.json", RUNTIME).href,
-      packageBaseUrl: RUNTIME,
-      stdLibURL: new URL("python_stdlib.zip", BYTECODE).href,
-      createPyodideModule: abort.watch(async (settings) => (await factory).default(settings)),
-      stdout: () => {},
-      stderr: (text) => console.warn(text),
-    }),
+  const pyodide = await servingToPyodide(
+    {
+      [WASM]: async () => wasm,
+      [stdlib]: async () => new Response(await member(manifest.stdlib.file_name)),
+    },
+    () =>
+      abort.race(
+        loadPyodide({
+          indexURL: RUNTIME,
+          lockFileContents: lock,
+          packageBaseUrl: RUNTIME,
+          stdLibURL: stdlib,
+          createPyodideModule: abort.watch(async (settings) => (await factory).default(settings)),
+          stdout: () => {},
+          stderr: (text) => console.warn(text),
+        }),
+      ),
   );
   progress("load");
   pyodide.FS.mkdirTree(PACKAGES_DIR);
   const path = pyodide.pyimport("sys").path;
-  for (const { fileName, bytes } of await packages) {
-    pyodide.FS.writeFile(`${PACKAGES_DIR}/${fileName}`, bytes);
+  for (const { file_name: fileName } of manifest.packages) {
+    pyodide.FS.writeFile(`${PACKAGES_DIR}/${fileName}`, await member(fileName));
     path.append(`${PACKAGES_DIR}/${fileName}`);
   }
   path.destroy();
+  const onDemand = new URL(manifest.stdlib.on_demand, RUNTIME).href;
+  pyodide.pyimport("stdlib_on_demand").standard_library_on_demand(onDemand);
   progress("start");
   const api = pyodide.pyimport("checker.api");
   // After "ready" is out: what the first check would do on first use, while the
@@ -64,6 +143,42 @@ async function boot() {
   }, 0);
   progress("ready");
   return api.run;
+}
+
+// Two xz decoders, so that the two downloads are unpacked side by side as they arrive.
+const [WasmDecoder, ArchiveDecoder] = [xzDecoder(), xzDecoder()];
+
+// Pyodide's WebAssembly, from its xz (site_build/bytecode.py), as a Response that
+// WebAssembly's streaming compiler reads as it arrives and is unpacked.
+function unpackedWasm(downloading, manifest) {
+  const unxz = (stream) => new WasmDecoder(stream);
+  const unpacked = decodedAndChecked(downloading, unxz, manifest.wasm);
+  return new Response(unpacked, { headers: { "Content-Type": "application/wasm" } });
+}
+
+// The normal boot's archive (site_build/bytecode.py), unpacked: its files by name.
+function unpackedArchive(downloading, manifest) {
+  const unxz = (stream) => new ArchiveDecoder(stream);
+  const files = new Response(decodedAndChecked(downloading, unxz, manifest.archive))
+    .arrayBuffer()
+    .then((buffer) => tarMembers(new Uint8Array(buffer)));
+  files.catch(() => {}); // awaited by the normal boot
+  return files;
+}
+
+// Pyodide fetches its WebAssembly and its standard library itself, by URL: while it
+// starts, those URLs are answered with what this worker unpacked.
+async function servingToPyodide(answers, starting) {
+  const network = globalThis.fetch;
+  globalThis.fetch = (resource, options) => {
+    const answer = answers[new URL(resource?.url ?? resource, location).href];
+    return answer ? answer() : network(resource, options);
+  };
+  try {
+    return await starting();
+  } finally {
+    globalThis.fetch = network;
+  }
 }
 
 // Two failures leave loadPyodide's promise pending for ever: an Emscripten abort (a
@@ -99,33 +214,8 @@ function watchAbort() {
   };
 }
 
-async function downloadPackages() {
-  const response = await fetch(new URL("manifest.json", BYTECODE));
-  if (!response.ok) throw new Error(`bytecode/manifest.json: ${response.status}`);
-  const { packages } = await response.json();
-  return Promise.all(
-    packages.map(async ({ file_name: fileName, integrity }) => {
-      // The browser checks the download against the manifest's sha256.
-      const zip = await fetch(new URL(fileName, BYTECODE), { integrity });
-      if (!zip.ok) throw new Error(`bytecode/${fileName}: ${zip.status}`);
-      return { fileName, bytes: new Uint8Array(await zip.arrayBuffer()) };
-    }),
-  );
-}
-
-// A memory image of the booted checker when the site has one (snapshot.js), else the
-// normal boot; never a broken page.
-const ready = bootFromSnapshot({
-  loadPyodide,
-  version,
-  runtime: RUNTIME,
-  progress,
-  stderr: (text) => console.warn(text),
-  abort: watchAbort(),
-}).catch((error) => {
-  console.warn(`The checker starts Python without its snapshot: ${error.message}`);
-  return boot();
-});
+// Never a broken page: a boot that fails says why (client.js shows it).
+const ready = start();
 let started = false;
 ready.then(
   () => {
