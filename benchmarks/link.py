@@ -60,6 +60,8 @@ class Profile:
 
 PROFILES = {
     "localhost": Profile("localhost", None, 0, gzip=False),
+    "100mbit": Profile("100 Mbit/s, 10 ms", 100, 10, gzip=True),
+    "50mbit": Profile("50 Mbit/s, 20 ms", 50, 20, gzip=True),
     "10mbit": Profile("10 Mbit/s, 40 ms", 10, 40, gzip=True),
     "2mbit": Profile("2 Mbit/s, 150 ms", 2, 150, gzip=True),
 }

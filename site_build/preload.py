@@ -6,6 +6,9 @@ the link carries little. The WebAssembly (with xz, 2.6 MB, which both boots need
 therefore preloaded from the page's <head>: the worker's fetch of the same address
 joins the download already under way (the browser's HTTP cache shares it), instead
 of starting it. Only on the page that boots Python: the report element marks it.
+
+It is also the page's measure of the link: 2.6 MB is enough to tell a fast link from
+a slow one, and it has arrived (or not) by the time the worker starts (client.js).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any
 from site_build.base import ASSETS_SUBDIR, BuildError
 
 MARKER = "data-checker-report"
+# How client.js finds the preload, to tell the worker how fast the link brought it.
+PROBE = "data-checker-preload"
 HEAD = re.compile(r"<head>\s*", re.I)
 
 
@@ -27,7 +32,7 @@ def apply(site_dir: Path, bytecode: dict[str, Any]) -> list[Path]:
     pages = [p for p in sorted(site_dir.rglob("*.html")) if MARKER in p.read_text("utf-8")]
     for page in pages:
         href = Path(os.path.relpath(wasm, page.parent)).as_posix()
-        tag = f'<link rel="preload" href="{href}" as="fetch" crossorigin="anonymous">\n'
+        tag = f'<link rel="preload" href="{href}" as="fetch" crossorigin="anonymous" {PROBE}>\n'
         html = page.read_text(encoding="utf-8")
         found = HEAD.search(html)
         if not found:

@@ -15,6 +15,12 @@ const RUN_TIMEOUT_MS = 30_000; // a 1 MB kubeconfig takes under a second
 // Benchmarks and tests choose the boot with ?checker-boot=normal or =snapshot on the
 // page's address; readers never need to, the worker chooses (worker.js).
 const CHOSEN_BOOT = new URLSearchParams(location.search).get("checker-boot");
+// The memory image saves about half a second of start-up and costs about 7 MB more
+// than the normal boot (its image, and the WebAssembly as the host sends it, beside the
+// preloaded one): it pays on links faster than about 80 Mbit/s, as benchmarks/run.py
+// measured on each kind of link (benchmarks/README.md). The preload shares the link
+// with the page's own files, so it comes at about two thirds of the link's rate.
+const FAST_LINK_BYTES_PER_MS = 8_000;
 
 let worker = null;
 let booted = null;
@@ -47,6 +53,8 @@ export function boot() {
   if (booted) return booted;
   const script = new URL("./worker.js", import.meta.url);
   if (CHOSEN_BOOT) script.searchParams.set("boot", CHOSEN_BOOT);
+  const link = linkSpeed();
+  if (link) script.searchParams.set("link", link);
   const current = new Worker(script, { type: "module" });
   worker = current;
   booted = new Promise((resolve, reject) => {
@@ -90,6 +98,21 @@ export function boot() {
     if (worker === current) booted = null; // a later run may try again
   });
   return booted;
+}
+
+// How fast the link is, from the WebAssembly that the checker page's <head> preloads
+// (site_build/preload.py), for the worker's choice of boot: "fast" if it came at
+// FAST_LINK_BYTES_PER_MS or more, "slow" if it came slower or is still on its way
+// (on a fast link it arrives long before the worker starts), null when it tells
+// nothing (another page opened first, or it came from the cache).
+function linkSpeed() {
+  const preload = document.querySelector("link[data-checker-preload]");
+  if (!preload) return null;
+  const [timing] = performance.getEntriesByName(preload.href);
+  if (!timing) return "slow";
+  if (!timing.encodedBodySize || timing.transferSize < timing.encodedBodySize) return null;
+  const ms = Math.max(timing.responseEnd - timing.responseStart, 0.1);
+  return timing.encodedBodySize / ms >= FAST_LINK_BYTES_PER_MS ? "fast" : "slow";
 }
 
 // Start Python before the checker page is open (mount.js: the reader is about to

@@ -16,10 +16,12 @@ const LOCK = "pyodide-lock.json";
 const PACKAGES_DIR = "/checker-packages";
 // Where Pyodide fetches its WebAssembly from (servingToPyodide answers it).
 const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
-// The memory image saves about half a second of start-up and costs about 2.5 MB more
-// than the normal boot: it pays on links faster than about 5 MB/s (40 Mbit/s), as
-// benchmarks/run.py measured on each kind of link (benchmarks/README.md).
-const SNAPSHOT_PAYS_BYTES_PER_MS = 5000;
+// How fast the page saw the link ("fast", "slow"; client.js measures it and says
+// what counts as fast), or null when it could not tell.
+const LINK = new URL(import.meta.url).searchParams.get("link");
+// The same, when the page could not tell: measured on pyodide.asm.mjs (client.js's
+// FAST_LINK_BYTES_PER_MS).
+const FAST_LINK_BYTES_PER_MS = 8_000;
 // "normal" or "snapshot" when a benchmark or test chose (client.js), else null.
 const CHOSEN = new URL(import.meta.url).searchParams.get("boot");
 
@@ -63,11 +65,13 @@ async function start() {
   return boot(manifest, lock, factory);
 }
 
-// Whether the memory image is worth its bytes: it is cached already, or the link
-// brought pyodide.asm.mjs (which both boots load first) faster than the image pays.
-// A reader who asked to save data gets the boot that downloads least.
+// Whether the memory image is worth its bytes: it is cached already, or the page saw
+// a fast link, or (when the page could not tell) the link brought pyodide.asm.mjs,
+// which both boots load first, faster than the image pays. A reader who asked to
+// save data gets the boot that downloads least.
 async function snapshotPays(snapshot, factory) {
   if (navigator.connection?.saveData) return false;
+  if (LINK === "fast") return true;
   const image = new URL(snapshot.image.file_name, RUNTIME);
   try {
     const cached = await fetch(image, { cache: "only-if-cached", mode: "same-origin" });
@@ -76,12 +80,13 @@ async function snapshotPays(snapshot, factory) {
   } catch {
     // not in the cache
   }
+  if (LINK === "slow") return false;
   await factory;
   const [timing] = performance.getEntriesByName(new URL("pyodide.asm.mjs", RUNTIME).href);
   // Cached or revalidated (a 304 brings headers only): nothing measured, so the lighter boot.
   if (!timing || timing.transferSize < timing.encodedBodySize) return false;
   const ms = Math.max(timing.responseEnd - timing.responseStart, 0.1);
-  return timing.encodedBodySize / ms >= SNAPSHOT_PAYS_BYTES_PER_MS;
+  return timing.encodedBodySize / ms >= FAST_LINK_BYTES_PER_MS;
 }
 
 // The normal boot. Pyodide ships its standard library as source and the wheels hold
