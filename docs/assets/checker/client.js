@@ -53,9 +53,9 @@ export function boot() {
   if (booted) return booted;
   const script = new URL("./worker.js", import.meta.url);
   if (CHOSEN_BOOT) script.searchParams.set("boot", CHOSEN_BOOT);
-  const link = linkSpeed();
-  if (link) script.searchParams.set("link", link);
   const current = new Worker(script, { type: "module" });
+  // Its first message, in the same address every time, so the browser caches it.
+  current.postMessage({ type: "link", speed: linkSpeed() });
   worker = current;
   booted = new Promise((resolve, reject) => {
     let ready = false;

@@ -16,9 +16,15 @@ const LOCK = "pyodide-lock.json";
 const PACKAGES_DIR = "/checker-packages";
 // Where Pyodide fetches its WebAssembly from (servingToPyodide answers it).
 const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
-// How fast the page saw the link ("fast", "slow"; client.js measures it and says
-// what counts as fast), or null when it could not tell.
-const LINK = new URL(import.meta.url).searchParams.get("link");
+// How fast the page saw the link: "fast", "slow", or null when it could not tell
+// (client.js measures it, says what counts as fast, and sends it first thing).
+const link = new Promise((resolve) => {
+  addEventListener("message", function told({ data }) {
+    if (data.type !== "link") return;
+    removeEventListener("message", told);
+    resolve(data.speed);
+  });
+});
 // The same, when the page could not tell: measured on pyodide.asm.mjs (client.js's
 // FAST_LINK_BYTES_PER_MS).
 const FAST_LINK_BYTES_PER_MS = 8_000;
@@ -71,7 +77,8 @@ async function start() {
 // save data gets the boot that downloads least.
 async function snapshotPays(snapshot, factory) {
   if (navigator.connection?.saveData) return false;
-  if (LINK === "fast") return true;
+  const speed = await link;
+  if (speed === "fast") return true;
   const image = new URL(snapshot.image.file_name, RUNTIME);
   try {
     const cached = await fetch(image, { cache: "only-if-cached", mode: "same-origin" });
@@ -80,7 +87,7 @@ async function snapshotPays(snapshot, factory) {
   } catch {
     // not in the cache
   }
-  if (LINK === "slow") return false;
+  if (speed === "slow") return false;
   await factory;
   const [timing] = performance.getEntriesByName(new URL("pyodide.asm.mjs", RUNTIME).href);
   // Cached or revalidated (a 304 brings headers only): nothing measured, so the lighter boot.
