@@ -102,11 +102,19 @@ export function mount(report) {
     if (overview && overviewText) overview.replaceChildren(overviewText);
   }
 
-  function showProgress({ step, megabytes }) {
+  // A boot step; within the download, how much has come (the bar moves through the
+  // step, and the words say how many megabytes), where the worker counts it.
+  function showProgress({ step, megabytes, received, bytes }) {
     const shown = words.step(step, { megabytes });
     if (ready || !shown) return;
-    [bar.value] = shown;
-    showStatus(shown[1]);
+    const [number, text] = shown;
+    if (step === "download" && bytes > 0 && received >= 0) {
+      bar.value = number + Math.min(received / bytes, 1);
+      showStatus(words.say("downloading", { megabytes, received: (received / 1e6).toFixed(1) }));
+    } else {
+      bar.value = number;
+      showStatus(text);
+    }
   }
 
   function request() {

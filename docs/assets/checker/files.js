@@ -25,13 +25,20 @@ export async function sha256(data) {
 // bytes that came had the sha256 `expected`. So whoever reads it (WebAssembly's
 // streaming compiler, say) starts at once and never gets a result from wrong bytes.
 // The decoder is made at once, before the download answers: decoders that take turns
-// take them in the order they were made.
-export function decodedAndChecked(responding, decode, { file_name: name, sha256: expected }) {
+// take them in the order they were made. `arrived(n)`, if given, hears of every n
+// bytes as they come.
+export function decodedAndChecked(
+  responding,
+  decode,
+  { file_name: name, sha256: expected },
+  arrived = null,
+) {
   const body = new TransformStream();
   const digest = responding.then((response) => {
     const [packed, toDecode] = response.body.tee();
     toDecode.pipeTo(body.writable).catch(() => {}); // an error reaches the reader
-    return new Response(packed).arrayBuffer().then(sha256);
+    const counted = arrived ? packed.pipeThrough(counting(arrived)) : packed;
+    return new Response(counted).arrayBuffer().then(sha256);
   });
   digest.catch((error) => body.writable.abort(error).catch(() => {}));
   return decode(body.readable).pipeThrough(
@@ -43,6 +50,15 @@ export function decodedAndChecked(responding, decode, { file_name: name, sha256:
       },
     }),
   );
+}
+
+function counting(arrived) {
+  return new TransformStream({
+    transform(chunk, controller) {
+      arrived(chunk.byteLength);
+      controller.enqueue(chunk);
+    },
+  });
 }
 
 // The regular files of a tar archive (ustar), by name, as views into it.

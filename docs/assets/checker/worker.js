@@ -28,6 +28,8 @@ const link = new Promise((resolve) => {
 // The same, when the page could not tell: measured on pyodide.asm.mjs (client.js's
 // FAST_LINK_BYTES_PER_MS).
 const FAST_LINK_BYTES_PER_MS = 8_000;
+// A slow link's download takes many seconds: the page hears how far it is this often.
+const PROGRESS_EVERY_MS = 250;
 // "normal" or "snapshot" when a benchmark or test chose (client.js), else null.
 const CHOSEN = new URL(import.meta.url).searchParams.get("boot");
 
@@ -104,9 +106,15 @@ async function snapshotPays(snapshot, factory) {
 // with the bytecode standard library, and the checker's packages are bytecode zips on
 // sys.path, never installed.
 async function boot(manifest, lock, factory) {
-  // Unpacked side by side as they arrive, each by its own decoder.
-  const wasm = unpackedWasm(download(BYTECODE, manifest.wasm.file_name), manifest);
-  const archive = unpackedArchive(download(BYTECODE, manifest.archive.file_name), manifest);
+  // Unpacked side by side as they arrive, each by its own decoder; on a slow link
+  // the page shows how much has come.
+  const arrived = downloadProgress(manifest.wasm.bytes + manifest.archive.bytes);
+  const wasm = unpackedWasm(download(BYTECODE, manifest.wasm.file_name), manifest, arrived);
+  const archive = unpackedArchive(
+    download(BYTECODE, manifest.archive.file_name),
+    manifest,
+    arrived,
+  );
   const member = async (name) => {
     const found = (await archive).get(name);
     if (!found) throw new Error(`${manifest.archive.file_name} has no ${name}`);
@@ -157,21 +165,38 @@ async function boot(manifest, lock, factory) {
   return api.run;
 }
 
+// How much of the normal boot's download has come, told to the page at most every
+// PROGRESS_EVERY_MS and once all has come: the "download" step, with `received` and
+// `bytes` (the total).
+function downloadProgress(bytes) {
+  const megabytes = Math.round(bytes / 1e6);
+  let received = 0;
+  let told = -Infinity;
+  return (count) => {
+    received += count;
+    const now = performance.now();
+    if (now - told >= PROGRESS_EVERY_MS || received >= bytes) {
+      told = now;
+      progress("download", { megabytes, received: Math.min(received, bytes), bytes });
+    }
+  };
+}
+
 // Two xz decoders, so that the two downloads are unpacked side by side as they arrive.
 const [WasmDecoder, ArchiveDecoder] = [xzDecoder(), xzDecoder()];
 
 // Pyodide's WebAssembly, from its xz (site_build/bytecode.py), as a Response that
 // WebAssembly's streaming compiler reads as it arrives and is unpacked.
-function unpackedWasm(downloading, manifest) {
+function unpackedWasm(downloading, manifest, arrived) {
   const unxz = (stream) => new WasmDecoder(stream);
-  const unpacked = decodedAndChecked(downloading, unxz, manifest.wasm);
+  const unpacked = decodedAndChecked(downloading, unxz, manifest.wasm, arrived);
   return new Response(unpacked, { headers: { "Content-Type": "application/wasm" } });
 }
 
 // The normal boot's archive (site_build/bytecode.py), unpacked: its files by name.
-function unpackedArchive(downloading, manifest) {
+function unpackedArchive(downloading, manifest, arrived) {
   const unxz = (stream) => new ArchiveDecoder(stream);
-  const files = new Response(decodedAndChecked(downloading, unxz, manifest.archive))
+  const files = new Response(decodedAndChecked(downloading, unxz, manifest.archive, arrived))
     .arrayBuffer()
     .then((buffer) => tarMembers(new Uint8Array(buffer)));
   files.catch(() => {}); // awaited by the normal boot
