@@ -150,6 +150,20 @@ def test_a_slow_link_gets_the_normal_boot(
     assert {found[2] for found in counted if found} == {str(round(total / 1e6))}
 
 
+def test_a_reader_who_saves_data_gets_the_normal_boot(
+    page: Page, site_url: str, seen: Seen
+) -> None:
+    """A fast link, but the reader asked to save data: the boot that downloads least."""
+    page.context.new_cdp_session(page).send(
+        "Emulation.setDataSaverOverride", {"dataSaverEnabled": True}
+    )
+    boots_and_checks(page, site_url)
+    assert page.evaluate("navigator.connection.saveData") is True
+    assert not [name for name in seen.files if name.endswith(".bin.gz")]
+    assert [name for name in seen.files if name.endswith(".tar.xz")]
+    assert seen.fallbacks == []
+
+
 def changed_manifest(change: Callable[[dict[str, Any]], None]) -> Callable[[Route], None]:
     def handle(route: Route) -> None:
         response = route.fetch()

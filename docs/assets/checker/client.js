@@ -55,7 +55,9 @@ export function boot() {
   if (CHOSEN_BOOT) script.searchParams.set("boot", CHOSEN_BOOT);
   const current = new Worker(script, { type: "module" });
   // Its first message, in the same address every time, so the browser caches it.
-  current.postMessage({ type: "link", speed: linkSpeed() });
+  // Save-Data too: the worker may not see what the page does (an emulated setting).
+  const saveData = Boolean(navigator.connection?.saveData);
+  current.postMessage({ type: "link", speed: linkSpeed(), saveData });
   worker = current;
   booted = new Promise((resolve, reject) => {
     let ready = false;

@@ -16,13 +16,14 @@ const LOCK = "pyodide-lock.json";
 const PACKAGES_DIR = "/checker-packages";
 // Where Pyodide fetches its WebAssembly from (servingToPyodide answers it).
 const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
-// How fast the page saw the link: "fast", "slow", or null when it could not tell
-// (client.js measures it, says what counts as fast, and sends it first thing).
+// What the page knows of the link, sent first thing (client.js): `speed`, "fast",
+// "slow" or null when it could not tell (client.js says what counts as fast), and
+// whether the reader asked to save data.
 const link = new Promise((resolve) => {
   addEventListener("message", function told({ data }) {
     if (data.type !== "link") return;
     removeEventListener("message", told);
-    resolve(data.speed);
+    resolve(data);
   });
 });
 // The same, when the page could not tell: measured on pyodide.asm.mjs (client.js's
@@ -78,8 +79,8 @@ async function start() {
 // which both boots load first, faster than the image pays. A reader who asked to
 // save data gets the boot that downloads least.
 async function snapshotPays(snapshot, factory) {
-  if (navigator.connection?.saveData) return false;
-  const speed = await link;
+  const { speed, saveData } = await link;
+  if (saveData || navigator.connection?.saveData) return false;
   if (speed === "fast") return true;
   const image = new URL(snapshot.image.file_name, RUNTIME);
   try {
