@@ -92,12 +92,9 @@ class Link:
                 self.sent += len(chunk)
 
 
-class ShapedHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files through a Link, compressed and cached as GitHub Pages does."""
-
-    # Keep-alive connections, as a browser keeps them to a host; and Chromium only
-    # revalidates with If-None-Match an answer that came over HTTP/1.1.
-    protocol_version = "HTTP/1.1"
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """The built site's files, quietly, with the types a static host sends: module
+    scripts and streaming WebAssembly need these. The browser tests serve with it."""
 
     extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -107,14 +104,22 @@ class ShapedHandler(http.server.SimpleHTTPRequestHandler):
         ".json": "application/json",
     }
 
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class ShapedHandler(SiteHandler):
+    """Static files through a Link, compressed and cached as GitHub Pages does."""
+
+    # Keep-alive connections, as a browser keeps them to a host; and Chromium only
+    # revalidates with If-None-Match an answer that came over HTTP/1.1.
+    protocol_version = "HTTP/1.1"
+
     def __init__(
         self, *args: Any, profile: Profile, link: Link, max_age: int, **kwargs: Any
     ) -> None:
         self.profile, self.link, self.max_age = profile, link, max_age
         super().__init__(*args, **kwargs)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     def do_GET(self) -> None:
         time.sleep(self.profile.latency_ms / 1000)

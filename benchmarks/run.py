@@ -82,17 +82,12 @@ REPO = BENCHMARKS.parent
 sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests"), str(REPO)]
 
 from checker_page import BOOT_TIMEOUT_MS, REPORT  # noqa: E402
-from conftest import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SiteHandler,
-    SiteServer,
-)
+from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer  # noqa: E402
 from cpython import NOW, Scenario, scenarios  # noqa: E402
-from link import PROFILES, Link, Profile, shaped  # noqa: E402
 from playwright.sync_api import Browser, Page, Request, sync_playwright  # noqa: E402
 from support import build_site, organisation_data  # noqa: E402
 
+from benchmarks.link import PROFILES, Link, Profile, SiteHandler, shaped  # noqa: E402
 from checker import diagnose  # noqa: E402
 from checker.organisation import load_organisation_file, organisation_path  # noqa: E402
 from site_build.base import ASSETS_SUBDIR as SITE_SUBDIR  # noqa: E402
@@ -554,6 +549,21 @@ def warm(
         context.close()
 
 
+# --- the table's cells: median, min, max, n ---------------------------------------------
+
+
+def ms(s: dict[str, Any], scale: float = 1.0) -> tuple[str, ...]:
+    return (*(f"{s[k] * scale:,.0f} ms" for k in ("median", "min", "max")), str(s["n"]))
+
+
+def mb(s: dict[str, Any]) -> tuple[str, ...]:
+    return (*(f"{s[k] / 1e6:,.2f} MB" for k in ("median", "min", "max")), str(s["n"]))
+
+
+def ratio(s: dict[str, Any]) -> tuple[str, ...]:
+    return (*(f"{s[k]:.2f}" for k in ("median", "min", "max")), str(s["n"]))
+
+
 # --- the network ---------------------------------------------------------------------------
 
 
@@ -625,7 +635,7 @@ def network(
             times = {n: t.get("first_verdict", t.get("python", 0.0)) for n, t in last.items()}
             log(
                 f"  {profile.name}, round {i + 1}/{runs}: "
-                + ", ".join(f"{n} {ms:,.0f} ms" for n, ms in times.items())
+                + ", ".join(f"{n} {t:,.0f} ms" for n, t in times.items())
             )
         within = [
             repeat_visit(browser, base + shipped, scenario, expected, link) for _ in range(runs)
@@ -649,12 +659,6 @@ def network(
 
 
 def network_rows(results: dict[str, Any]) -> Iterator[tuple[str, ...]]:
-    def ms(s: dict[str, Any]) -> tuple[str, ...]:
-        return (*(f"{s[k]:,.0f} ms" for k in ("median", "min", "max")), str(s["n"]))
-
-    def mb(s: dict[str, Any]) -> tuple[str, ...]:
-        return (*(f"{s[k] / 1e6:,.2f} MB" for k in ("median", "min", "max")), str(s["n"]))
-
     for net in results.get("network", {}).values():
         name = net["profile"]["name"]
         yield (f"[{name}] bare Pyodide: 1+1", *ms(net["bare"]["python"]))
@@ -667,12 +671,7 @@ def network_rows(results: dict[str, Any]) -> Iterator[tuple[str, ...]]:
             if boot not in net:
                 continue
             yield (f"[{name}] {label}: first verdict", *ms(net[boot]["first_verdict"]))
-            ratio = net[boot]["ratio_to_bare"]
-            yield (
-                f"[{name}] {label}: first verdict / bare",
-                *(f"{ratio[k]:.2f}" for k in ("median", "min", "max")),
-                str(ratio["n"]),
-            )
+            yield (f"[{name}] {label}: first verdict / bare", *ratio(net[boot]["ratio_to_bare"]))
             yield (f"[{name}] {label}: bytes on the link", *mb(net[boot]["link_bytes"]))
         for visit, label in (
             ("repeat_within_max_age", "second visit within 10 min"),
@@ -733,12 +732,6 @@ def cold_summary(samples: dict[str, list[dict[str, float]]]) -> dict[str, Any]:
 
 
 def rows(results: dict[str, Any]) -> Iterator[tuple[str, ...]]:
-    def ms(s: dict[str, Any], scale: float = 1.0) -> tuple[str, ...]:
-        return (*(f"{s[k] * scale:,.0f} ms" for k in ("median", "min", "max")), str(s["n"]))
-
-    def ratio(s: dict[str, Any]) -> tuple[str, ...]:
-        return (*(f"{s[k]:.2f}" for k in ("median", "min", "max")), str(s["n"]))
-
     for name, timings in results["cold"].items():
         label = LABELS[name].format(hover_ms=results["hover_ms"])
         if "python" in timings:
@@ -790,25 +783,24 @@ def print_table(results: dict[str, Any]) -> None:
         f"{results['runs']} cold runs of each, load average {m['loadavg_at_start'][0]:.1f} "
         f"at the start, {m['loadavg_at_end'][0]:.1f} at the end"
     )
-    table = list(rows(results))
-    width = max(len(r[0]) for r in table)
-    print(f"{'':<{width}}  {'median':>12} {'min':>10} {'max':>10} {'n':>3}")
-    for name, *values in table:
-        median, low, high, n = [*values, "", "", "", ""][:4]
-        print(f"{name:<{width}}  {median:>12} {low:>10} {high:>10} {n:>3}")
+    width = print_timings("", list(rows(results)))
     print(f"\n{'bytes transferred':<{width}}  {'total':>12} {'Pyodide':>10}")
     for name, total, pyodide in byte_rows(results):
         print(f"{name:<{width}}  {total:>12} {pyodide:>10}")
     print("(a guide page loads 0 bytes of Pyodide: asserted)\n")
     if results.get("network"):
-        table = list(network_rows(results))
-        width = max(len(r[0]) for r in table)
-        title = "network (shaped in the server)"
-        print(f"{title:<{width}}  {'median':>12} {'min':>10} {'max':>10} {'n':>3}")
-        for name, *values in table:
-            median, low, high, n = [*values, "", "", "", ""][:4]
-            print(f"{name:<{width}}  {median:>12} {low:>10} {high:>10} {n:>3}")
+        print_timings("network (shaped in the server)", list(network_rows(results)))
         print()
+
+
+def print_timings(title: str, table: list[tuple[str, ...]]) -> int:
+    """Rows of (name, median, min, max, n) under `title`; returns the names' width."""
+    width = max(len(r[0]) for r in table)
+    print(f"{title:<{width}}  {'median':>12} {'min':>10} {'max':>10} {'n':>3}")
+    for name, *values in table:
+        median, low, high, n = [*values, "", "", "", ""][:4]
+        print(f"{name:<{width}}  {median:>12} {low:>10} {high:>10} {n:>3}")
+    return width
 
 
 # --- the run -----------------------------------------------------------------------------

@@ -53,18 +53,22 @@ class NodeStep:
     files: tuple[Path, ...]  # everything else the maker reads, besides the two folders
     cache: str  # the cache folder, under the project's .cache/
     record: str  # the name the maker's stdout is kept under
+    # The build's own code that prepares the maker's folder or finishes what it made
+    # (`made`'s prepare and finish): in the key, not on the maker's command line.
+    made_with: tuple[Path, ...] = ()
 
     def inputs(self) -> tuple[Path, ...]:
         return (MAKERS / self.maker, *self.files)
 
     def key(self, runtime: Path, runtime_files: Sequence[str], lock: Path) -> str:
         """A hash of all that goes in: Node.js, the Pyodide files, the lock (so the
-        wheels, whose sha256 it lists) and the step's own files."""
+        wheels, whose sha256 it lists), the step's own files and the code around it."""
         parts = {
             "node": node_version(self.what),
             **{f"pyodide/{name}": file_sha256(runtime / name) for name in runtime_files},
             "lock": file_sha256(lock),
             **{f"{i}:{path.name}": file_sha256(path) for i, path in enumerate(self.inputs())},
+            **{f"with:{path.name}": file_sha256(path) for path in self.made_with},
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -29,13 +29,16 @@ HEAD = re.compile(r"<head>\s*", re.I)
 def apply(site_dir: Path, bytecode: dict[str, Any]) -> list[Path]:
     """Preload the WebAssembly on every page with the checker; returns those pages."""
     wasm = site_dir / ASSETS_SUBDIR / "bytecode" / bytecode["wasm"]["file_name"]
-    pages = [p for p in sorted(site_dir.rglob("*.html")) if MARKER in p.read_text("utf-8")]
-    for page in pages:
+    pages = []
+    for page in sorted(site_dir.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if MARKER not in html:
+            continue
         href = Path(os.path.relpath(wasm, page.parent)).as_posix()
         tag = f'<link rel="preload" href="{href}" as="fetch" crossorigin="anonymous" {PROBE}>\n'
-        html = page.read_text(encoding="utf-8")
         found = HEAD.search(html)
         if not found:
             raise BuildError(f"{page}: no <head> to put the checker's preload in")
         page.write_text(html[: found.end()] + tag + html[found.end() :], encoding="utf-8")
+        pages.append(page)
     return pages

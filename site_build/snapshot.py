@@ -55,6 +55,7 @@ STEP = NodeStep(
     ),
     cache="snapshot",
     record="image.json",
+    made_with=(Path(__file__).resolve(),),  # made_image()'s prepare
 )
 
 

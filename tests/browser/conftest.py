@@ -11,12 +11,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from checker_page import CHECK_TIMEOUT_MS
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from support import build_site, organisation_data
+
+from benchmarks.link import SiteHandler
 
 # Debian's Chromium by default; CHROMIUM=/path/to/chrome elsewhere (e.g. GitHub's runners).
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -30,20 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    # What a static host sends; module scripts and streaming WebAssembly need these.
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".wasm": "application/wasm",
-        ".json": "application/json",
-    }
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 class SiteServer(http.server.ThreadingHTTPServer):

@@ -10,17 +10,13 @@
 // than RUN_TIMEOUT_MS, or a worker that crashes or sends what cannot be read, ends
 // the worker and rejects every pending run, and the next run starts a new worker.
 
+import { linkSpeed } from "./files.js";
+
 const BOOT_DEADLINE_MS = 300_000; // even 16 MB at 1 Mbit/s arrive well before this
 const RUN_TIMEOUT_MS = 30_000; // a 1 MB kubeconfig takes under a second
 // Benchmarks and tests choose the boot with ?checker-boot=normal or =snapshot on the
 // page's address; readers never need to, the worker chooses (worker.js).
 const CHOSEN_BOOT = new URLSearchParams(location.search).get("checker-boot");
-// The memory image saves about half a second of start-up and costs about 7 MB more
-// than the normal boot (its image, and the WebAssembly as the host sends it, beside the
-// preloaded one): it pays on links faster than about 80 Mbit/s, as benchmarks/run.py
-// measured on each kind of link (benchmarks/README.md). The preload shares the link
-// with the page's own files, so it comes at about two thirds of the link's rate.
-const FAST_LINK_BYTES_PER_MS = 8_000;
 
 let worker = null;
 let booted = null;
@@ -57,7 +53,7 @@ export function boot() {
   // Its first message, in the same address every time, so the browser caches it.
   // Save-Data too: the worker may not see what the page does (an emulated setting).
   const saveData = Boolean(navigator.connection?.saveData);
-  current.postMessage({ type: "link", speed: linkSpeed(), saveData });
+  current.postMessage({ type: "link", speed: preloadSpeed(), saveData });
   worker = current;
   booted = new Promise((resolve, reject) => {
     let ready = false;
@@ -103,18 +99,14 @@ export function boot() {
 }
 
 // How fast the link is, from the WebAssembly that the checker page's <head> preloads
-// (site_build/preload.py), for the worker's choice of boot: "fast" if it came at
-// FAST_LINK_BYTES_PER_MS or more, "slow" if it came slower or is still on its way
-// (on a fast link it arrives long before the worker starts), null when it tells
-// nothing (another page opened first, or it came from the cache).
-function linkSpeed() {
+// (site_build/preload.py), for the worker's choice of boot: as linkSpeed says, and
+// "slow" while it is still on its way (on a fast link it arrives long before the
+// worker starts); null when there is none (another page opened first).
+function preloadSpeed() {
   const preload = document.querySelector("link[data-checker-preload]");
   if (!preload) return null;
   const [timing] = performance.getEntriesByName(preload.href);
-  if (!timing) return "slow";
-  if (!timing.encodedBodySize || timing.transferSize < timing.encodedBodySize) return null;
-  const ms = Math.max(timing.responseEnd - timing.responseStart, 0.1);
-  return timing.encodedBodySize / ms >= FAST_LINK_BYTES_PER_MS ? "fast" : "slow";
+  return timing ? linkSpeed(timing) : "slow";
 }
 
 // Start Python before the checker page is open (mount.js: the reader is about to

@@ -1,8 +1,15 @@
-// Fetching the checker's Python: downloads from this site, their sha256, tar archives.
-// Shared by both boots (worker.js, snapshot.js) and by the build, which restores its
-// memory image with the page's own code under Node.js.
+// Fetching the checker's Python: downloads from this site, how fast they came, their
+// sha256, tar archives. Shared by both boots (worker.js, snapshot.js), by the page
+// (client.js: how fast its preload came) and by the build, which restores its memory
+// image with the page's own code under Node.js.
 
 const TAR_BLOCK = 512;
+// The memory image saves about half a second of start-up and costs about 7 MB more
+// than the normal boot (its image, and the WebAssembly as the host sends it, beside the
+// preloaded one): it pays on links faster than about 80 Mbit/s, as benchmarks/run.py
+// measured on each kind of link (benchmarks/README.md). A download that shares the
+// link with the page's own files comes at about two thirds of the link's rate.
+const FAST_LINK_BYTES_PER_MS = 8_000;
 
 export async function download(base, name, options) {
   let response;
@@ -13,6 +20,15 @@ export async function download(base, name, options) {
   }
   if (!response.ok) throw new Error(`${name}: ${response.status} ${response.statusText}`);
   return response;
+}
+
+// How fast the link brought a download, from its ResourceTiming entry: "fast" at
+// FAST_LINK_BYTES_PER_MS or more, else "slow"; null when it tells nothing (it came
+// from the cache, or was revalidated: a 304 brings headers only).
+export function linkSpeed(timing) {
+  if (!timing.encodedBodySize || timing.transferSize < timing.encodedBodySize) return null;
+  const ms = Math.max(timing.responseEnd - timing.responseStart, 0.1);
+  return timing.encodedBodySize / ms >= FAST_LINK_BYTES_PER_MS ? "fast" : "slow";
 }
 
 export async function sha256(data) {

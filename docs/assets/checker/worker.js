@@ -7,7 +7,7 @@
 
 import { loadPyodide, version } from "../pyodide/pyodide.mjs";
 import { xzDecoder } from "../pyodide/xz-decompress.mjs";
-import { decodedAndChecked, download, tarMembers } from "./files.js";
+import { decodedAndChecked, download, linkSpeed, tarMembers } from "./files.js";
 import { bootFromSnapshot, MANIFEST as SNAPSHOT_MANIFEST, unusable } from "./snapshot.js";
 
 const RUNTIME = new URL("../pyodide/", import.meta.url).href;
@@ -17,7 +17,7 @@ const PACKAGES_DIR = "/checker-packages";
 // Where Pyodide fetches its WebAssembly from (servingToPyodide answers it).
 const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
 // What the page knows of the link, sent first thing (client.js): `speed`, "fast",
-// "slow" or null when it could not tell (client.js says what counts as fast), and
+// "slow" or null when it could not tell (files.js's linkSpeed says what is fast), and
 // whether the reader asked to save data.
 const link = new Promise((resolve) => {
   addEventListener("message", function told({ data }) {
@@ -26,9 +26,6 @@ const link = new Promise((resolve) => {
     resolve(data);
   });
 });
-// The same, when the page could not tell: measured on pyodide.asm.mjs (client.js's
-// FAST_LINK_BYTES_PER_MS).
-const FAST_LINK_BYTES_PER_MS = 8_000;
 // A slow link's download takes many seconds: the page hears how far it is this often.
 const PROGRESS_EVERY_MS = 250;
 // "normal" or "snapshot" when a benchmark or test chose (client.js), else null.
@@ -93,10 +90,8 @@ async function snapshotPays(snapshot, factory) {
   if (speed === "slow") return false;
   await factory;
   const [timing] = performance.getEntriesByName(new URL("pyodide.asm.mjs", RUNTIME).href);
-  // Cached or revalidated (a 304 brings headers only): nothing measured, so the lighter boot.
-  if (!timing || timing.transferSize < timing.encodedBodySize) return false;
-  const ms = Math.max(timing.responseEnd - timing.responseStart, 0.1);
-  return timing.encodedBodySize / ms >= FAST_LINK_BYTES_PER_MS;
+  // Nothing measured (cached, or revalidated): the lighter boot.
+  return Boolean(timing) && linkSpeed(timing) === "fast";
 }
 
 // The normal boot. Pyodide ships its standard library as source and the wheels hold
