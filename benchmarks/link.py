@@ -192,11 +192,17 @@ def shaped(root: Path, profile: Profile, *, max_age: int = 600) -> Iterator[tupl
     link = Link(profile.bytes_per_s)
     handler = functools.partial(ShapedHandler, directory=str(root), profile=profile,
                                 link=link, max_age=max_age)  # fmt: skip
-    server = ShapedServer(("127.0.0.1", 0), handler)
+    with serving(ShapedServer(("127.0.0.1", 0), handler)) as url:
+        yield url, link
+
+
+@contextmanager
+def serving(server: http.server.HTTPServer) -> Iterator[str]:
+    """The server answering on a thread of its own, at its address; closed after."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/", link
+        yield f"http://127.0.0.1:{server.server_port}/"
     finally:
         server.shutdown()
         server.server_close()

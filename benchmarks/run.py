@@ -69,7 +69,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -87,7 +86,7 @@ from cpython import NOW, Scenario, scenarios  # noqa: E402
 from playwright.sync_api import Browser, Page, Request, sync_playwright  # noqa: E402
 from support import build_site, organisation_data  # noqa: E402
 
-from benchmarks.link import PROFILES, Link, Profile, SiteHandler, shaped  # noqa: E402
+from benchmarks.link import PROFILES, Link, Profile, SiteHandler, serving, shaped  # noqa: E402
 from checker import diagnose  # noqa: E402
 from checker.organisation import load_organisation_file, organisation_path  # noqa: E402
 from site_build.base import ASSETS_SUBDIR as SITE_SUBDIR  # noqa: E402
@@ -224,15 +223,8 @@ def machine() -> dict[str, Any]:
 def served(root: Path) -> Iterator[str]:
     """root on http://127.0.0.1:<free port>/, with the browser tests' handler."""
     handler = functools.partial(SiteHandler, directory=str(root))
-    server = SiteServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(SiteServer(("127.0.0.1", 0), handler)) as url:
+        yield url
 
 
 def organisation_for(url: str, dest: Path) -> Path:

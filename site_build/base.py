@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
+from typing import Any
 
 BUILD_DIR = Path(__file__).resolve().parent
 REPO = BUILD_DIR.parent
@@ -39,3 +41,13 @@ def snapshot_wanted() -> bool:
 def file_sha256(path: Path) -> str:
     with path.open("rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def ship(source: Path, dest: Path, as_name: str) -> dict[str, Any]:
+    """Copy a made file into the site folder dest as `as_name`, where {hash} stands for
+    the start of its sha256 (so a copy cached before a deploy is never taken for one
+    after it): its file_name, sha256 and bytes, for a manifest."""
+    digest = file_sha256(source)
+    file_name = as_name.format(hash=digest[:16])
+    shutil.copyfile(source, dest / file_name)
+    return {"file_name": file_name, "sha256": digest, "bytes": (dest / file_name).stat().st_size}

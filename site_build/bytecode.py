@@ -38,12 +38,11 @@ import base64
 import io
 import json
 import lzma
-import shutil
 import tarfile
 from pathlib import Path
 from typing import Any
 
-from site_build.base import BuildError, file_sha256
+from site_build.base import BuildError, file_sha256, ship
 from site_build.node import IN_PYODIDE, NodeStep
 from site_build.runtime import LOCK_NAME, RUNTIME_FILES, pyodide_dir
 
@@ -113,17 +112,8 @@ def write_bytecode(root: Path, assets: Path) -> dict[str, Any]:
     dest.mkdir()
 
     def shipped(name: str, as_name: str) -> dict[str, Any]:
-        """Copy a file of the cache entry as `as_name`, {hash} being its sha256's start."""
-        digest = file_sha256(entry / name)
-        file_name = as_name.format(hash=digest[:16])
-        shutil.copyfile(entry / name, dest / file_name)
-        return {
-            "file_name": file_name,
-            "sha256": digest,
-            "integrity": integrity(digest),
-            "bytes": (dest / file_name).stat().st_size,
-            "raw_bytes": unpacked[name],
-        }
+        file = ship(entry / name, dest, as_name)
+        return {**file, "integrity": integrity(file["sha256"]), "raw_bytes": unpacked[name]}
 
     def member(name: str) -> dict[str, Any]:
         if file_sha256(entry / name) != made["files"][name]["sha256"]:

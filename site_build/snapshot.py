@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 import tarfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from site_build.base import REPO, file_sha256
+from site_build.base import REPO, file_sha256, ship
 from site_build.node import IN_PYODIDE, NodeStep
 from site_build.runtime import LOCK_NAME, RUNTIME_FILES, pyodide_dir
 
@@ -102,18 +101,11 @@ def write_snapshot(root: Path, dest: Path) -> dict[str, Any]:
     def size(*names: str) -> int:
         return sum((dest / name).stat().st_size for name in names)
 
-    def shipped(name: str, as_name: str) -> dict[str, Any]:
-        """Copy a file from the cache entry under as_name, {hash} being its sha256's start."""
-        digest = file_sha256(entry / name)
-        file_name = as_name.format(hash=digest[:16])
-        shutil.copyfile(entry / name, dest / file_name)
-        return {"file_name": file_name, "sha256": digest, "bytes": size(file_name)}
-
-    image = shipped("image.bin.gz", "snapshot-{hash}.bin.gz")
-    files = shipped("site-packages.tar.gz", "site-packages-{hash}.tar.gz")
+    image = ship(entry / "image.bin.gz", dest, "snapshot-{hash}.bin.gz")
+    files = ship(entry / "site-packages.tar.gz", dest, "site-packages-{hash}.tar.gz")
     with gzip.open(entry / "site-packages.tar.gz") as tar:
         files["raw_bytes"] = len(tar.read())
-    stdlib = shipped("stdlib.zip", STDLIB_NAME)
+    stdlib = ship(entry / "stdlib.zip", dest, STDLIB_NAME)
     lock = json.loads((dest / LOCK_NAME).read_text(encoding="utf-8"))
 
     manifest = {

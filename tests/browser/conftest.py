@@ -8,7 +8,6 @@ import http.server
 import json
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from checker_page import CHECK_TIMEOUT_MS
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from support import build_site, organisation_data
 
-from benchmarks.link import SiteHandler
+from benchmarks.link import SiteHandler, serving
 
 # Debian's Chromium by default; CHROMIUM=/path/to/chrome elsewhere (e.g. GitHub's runners).
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -65,12 +64,8 @@ def served_site(folder: Path, env: dict[str, str] | None = None) -> Iterator[str
     local.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     build_site(root, env={"ORGANISATION_FILE": str(local), **(env or {})})
 
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(server):
+        yield url
 
 
 @pytest.fixture(scope="session")
